@@ -1,0 +1,53 @@
+//! Scaling thresholds, factors and error-bound constants, derived from the binary64 format.
+//!
+//! Every constant here is an exact power of two; the derivations are written next to each.
+//! Nothing in this module is tuned by experiment.
+//!
+//! Notation: `u = 2^-53` is the unit roundoff of binary64 (round to nearest), `ulp(x)` the
+//! spacing of binary64 numbers at `x`.  Binary64 normal numbers span `[2^-1022, 2^1024)`,
+//! subnormals go down to `2^-1074`.
+
+/// `2^k` for `-1022 <= k <= 1023`, built from its bit pattern (exact, usable in `const`).
+pub(crate) const fn pow2(k: i32) -> f64 {
+    assert!(k >= -1022 && k <= 1023);
+    f64::from_bits(((k + 1023) as u64) << 52)
+}
+
+/// Exponent of the scale classes.  A block of input is scaled by `2^CLASS_SHIFT`,
+/// `1` or `2^-CLASS_SHIFT` according to its largest magnitude `amax`:
+///
+/// * small class: `amax < 2^-SMALL_LIMIT_EXP`, scaled up by `2^CLASS_SHIFT`;
+/// * medium class: `2^-SMALL_LIMIT_EXP <= amax <= 2^BIG_LIMIT_EXP`, not scaled;
+/// * big class: `amax > 2^BIG_LIMIT_EXP`, scaled down by `2^-CLASS_SHIFT`.
+///
+/// Derivation (with `SMALL_LIMIT_EXP = BIG_LIMIT_EXP = 300`, `CLASS_SHIFT = 600`):
+/// after scaling, `amax` of every non-zero block lies in `[2^-474, 2^424]`
+/// (small: `2^-1074 * 2^600 = 2^-474` up to `2^-300 * 2^600 = 2^300`; medium: `[2^-300, 2^300]`;
+/// big: `2^300 * 2^-600 = 2^-300` up to `2^1024 * 2^-600 = 2^424`).  The block kernel then
+/// picks `sigma <= 4 * m * amax^2` with `m <= 2^12` elements per lane, so
+/// `sigma` lies in `[2^-948, 2^862]`: every sum stays finite, and the rounding errors of the
+/// error terms (of size `<= 2^-52 sigma`) are normal numbers except for terms that are
+/// themselves negligible (an underflow costs at most `2^-1075` absolute per element, which is
+/// `< 2^-127 sigma`).  Any class boundaries with these properties give the same final result,
+/// because the result is correctly rounded; these are simply far from both ends of the format.
+pub(crate) const SMALL_LIMIT: f64 = pow2(-300);
+/// Upper edge of the medium class, see [`SMALL_LIMIT`].
+pub(crate) const BIG_LIMIT: f64 = pow2(300);
+/// Scale of the small class: `2^600`.
+pub(crate) const SMALL_SCALE: f64 = pow2(600);
+/// Scale of the big class: `2^-600`.
+pub(crate) const BIG_SCALE: f64 = pow2(-600);
+/// Ratio between the units of two adjacent classes' sums of squares: `2^-1200`, applied in
+/// two steps of `2^-600` because `2^-1200` is below the binary64 range.
+pub(crate) const CLASS_STEP: f64 = pow2(-600);
+
+/// Elements per lane in one block of the fast kernel.  The per-lane error of a block is at
+/// most `(m^2 + m) * 2^-105 * sigma` (see `kernel.rs`); with `m = 64` that is `< 2^-92 sigma`.
+pub(crate) const STEPS_PER_BLOCK: usize = 64;
+
+/// `u = 2^-53`, the unit roundoff of binary64.
+pub(crate) const U: f64 = pow2(-53);
+/// `2^-105 = u^2 * 2`, the per-step error unit of the error-term accumulation.
+pub(crate) const ERR_STEP: f64 = pow2(-105);
+/// Smallest positive subnormal, `2^-1074`, written as the bit pattern 1.
+pub(crate) const MIN_SUBNORMAL: f64 = f64::from_bits(1);

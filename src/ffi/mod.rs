@@ -1,0 +1,148 @@
+//! The C ABI: thin adapters from C arguments to the safe API, and nothing else.
+//!
+//! Every exported function checks its scalars, builds a view of the caller's memory and
+//! calls [`crate::api`].  The rules (also in the crate docs and the README):
+//!
+//! * `n <= 0`: returns 0 without reading `x` (`x` may be NULL).
+//! * `x == NULL` with `n > 0`: bad input.
+//! * `(n - 1) * |incx| + 1` elements not addressable (the span overflows the address space
+//!   or `isize::MAX` bytes, or wraps around the end of memory): bad input.
+//! * A pointer not aligned for its element type is accepted: the elements are read with
+//!   unaligned loads (slower, same result).
+//! * Bad input gives NaN from the BLAS names (they have no error channel) and from the plain
+//!   native functions, and a non-zero status from the `_checked` functions.
+
+use crate::exact::Format;
+use crate::strided::{required_len, ChunkSource, Element, Strided, GATHER};
+
+pub mod native;
+
+#[cfg(feature = "blas-names")]
+pub mod cblas;
+#[cfg(feature = "blas-names")]
+pub mod fortran;
+
+/// Why a call was refused (the `_checked` functions return these as `int`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Bad {
+    /// `x` is NULL and `n > 0`.
+    Null,
+    /// The span `(n - 1) * |incx| + 1` is not addressable.
+    Stride,
+}
+
+/// Reads a strided vector whose base pointer is not aligned for `T`.
+struct Unaligned<T> {
+    base: *const T,
+    n: usize,
+    stride: usize,
+}
+
+impl<T: Element> ChunkSource for Unaligned<T> {
+    fn format(&self) -> Format {
+        T::FORMAT
+    }
+
+    fn repeated(&self) -> Option<([f64; 2], u64)> {
+        if self.stride != 0 || self.n == 0 {
+            return None;
+        }
+        // SAFETY: `norm_raw` built this source only after checking that `base` is non-null
+        // and that the whole span (here one element) is addressable; read_unaligned has no
+        // alignment requirement.
+        let x0 = unsafe { self.base.read_unaligned() };
+        let im = if T::PARTS == 2 { x0.part(1) } else { 0.0 };
+        Some(([x0.part(0), im], self.n as u64))
+    }
+
+    fn for_each_chunk(&self, f: &mut dyn FnMut(&[f64])) {
+        if self.stride == 0 {
+            return;
+        }
+        let mut buf = [0.0f64; GATHER];
+        let mut len = 0;
+        for i in 0..self.n {
+            // SAFETY: i < n, so i * stride <= (n - 1) * stride, which `norm_raw` checked to be
+            // inside the caller's span without overflow; the pointer arithmetic stays within
+            // that allocation, and read_unaligned has no alignment requirement.
+            let e = unsafe { self.base.add(i * self.stride).read_unaligned() };
+            for k in 0..T::PARTS {
+                if let Some(slot) = buf.get_mut(len) {
+                    *slot = e.part(k);
+                    len += 1;
+                }
+            }
+            if len + T::PARTS > GATHER {
+                f(buf.get(..len).unwrap_or(&[]));
+                len = 0;
+            }
+        }
+        if len > 0 {
+            f(buf.get(..len).unwrap_or(&[]));
+        }
+    }
+}
+
+/// The norm of the BLAS vector `(n, x, incx)` in C memory.
+///
+/// # Safety
+///
+/// When `n > 0` and `x` is not NULL, the `(n - 1) * |incx| + 1` elements of type `T` starting
+/// at `x` must be readable for the duration of the call (as for `slice::from_raw_parts`,
+/// except that `x` need not be aligned), and not written concurrently.
+pub(crate) unsafe fn norm_raw<T: Element>(
+    n: usize,
+    x: *const T,
+    incx: isize,
+) -> Result<T::Real, Bad> {
+    if n == 0 {
+        return Ok(T::real(0.0));
+    }
+    if x.is_null() {
+        return Err(Bad::Null);
+    }
+    let stride = incx.unsigned_abs();
+    let span = required_len(n, stride).ok_or(Bad::Stride)?;
+    let bytes = span
+        .checked_mul(core::mem::size_of::<T>())
+        .filter(|&b| b <= isize::MAX as usize)
+        .ok_or(Bad::Stride)?;
+    (x as usize).checked_add(bytes).ok_or(Bad::Stride)?;
+    if x.is_aligned() {
+        // SAFETY: x is non-null and aligned, the span of `span` elements is addressable
+        // (checked above: no overflow, at most isize::MAX bytes, no wrap) and readable by the
+        // caller's contract.
+        let data = unsafe { core::slice::from_raw_parts(x, span) };
+        let view = Strided::new(data, n, incx).map_err(|_| Bad::Stride)?;
+        Ok(crate::api::nrm2_view(&view))
+    } else {
+        let src = Unaligned { base: x, n, stride };
+        Ok(T::real(crate::api::nrm2_source(&src)))
+    }
+}
+
+/// The BLAS-style answer: the norm, or NaN for bad input.
+///
+/// # Safety
+///
+/// As for [`norm_raw`].
+#[inline]
+pub(crate) unsafe fn norm_or_nan<T: Element>(n: usize, x: *const T, incx: isize) -> T::Real {
+    // SAFETY: forwarded contract.
+    match unsafe { norm_raw(n, x, incx) } {
+        Ok(v) => v,
+        Err(_) => T::real(f64::NAN),
+    }
+}
+
+/// Converts a signed BLAS length: `n <= 0` means the empty vector.
+#[inline]
+pub(crate) fn blas_len(n: i64) -> usize {
+    usize::try_from(n).unwrap_or(0)
+}
+
+/// Converts a BLAS increment; `None` if it does not fit `isize` (not on 64-bit targets).
+#[inline]
+pub(crate) fn blas_inc(incx: i64) -> Option<isize> {
+    isize::try_from(incx).ok()
+}

@@ -1,0 +1,60 @@
+//! # safenorm
+//!
+//! The Euclidean norm `sqrt(sum |x_i|^2)` of strided vectors (the BLAS `?nrm2` family) for
+//! `f64`, `f32`, complex `f64` and complex `f32`, **correctly rounded** (the exact norm
+//! rounded to nearest, ties to even: at most 0.5 ulp of error) for every input, with no
+//! intermediate overflow or underflow, and bitwise reproducible across CPUs, strides,
+//! alignments and kernels.
+//!
+//! ```
+//! let x = [3.0e300f64, 4.0e300];
+//! assert_eq!(safenorm::norm(&x), 5.0e300);           // the naive formula overflows
+//! let y = [f64::from_bits(1); 4];                     // four smallest subnormals
+//! assert_eq!(safenorm::norm(&y), f64::from_bits(2));  // exactly 2 * 2^-1074
+//! ```
+//!
+//! ## Semantics (reference BLAS 3.12)
+//!
+//! * `n == 0` gives 0 (the C adapters map `n <= 0` here, without reading `x`).
+//! * `incx > 0`: elements `x[i*incx]`; `incx < 0`: the vector starts at `x[(n-1)*|incx|]`
+//!   and walks backwards; `incx == 0`: `x[0]` counted `n` times (`sqrt(n)*|x[0]|`, correctly
+//!   rounded).  For complex types `incx` counts complex elements.
+//! * Any NaN gives NaN (a quiet NaN; payloads are not preserved), even beside an infinity;
+//!   otherwise any infinity gives `+Inf`; a finite vector whose true norm exceeds the largest
+//!   finite value gives `+Inf`; every other input gives a finite, correctly rounded result.
+//!
+//! ## Algorithm
+//!
+//! A fast error-free accumulation of the squares in double-double with a rigorous running
+//! error bound (`kernel.rs`), a correctly rounded square root when the bound decides the
+//! rounding, and otherwise (rarely: near-ties) an exact big-integer sum of squares
+//! (`exact.rs`).  Binary32 data are widened exactly and rounded once at the end.
+//!
+//! ## Safety
+//!
+//! The safe API ([`norm`], [`nrm2`], [`Strided`]) takes slices and checks that
+//! `(n - 1) * |incx| + 1` elements fit.  The C ABI (`src/ffi/`) takes raw pointers; for every
+//! exported function, when `n > 0` and `x` is not NULL, the `(n - 1) * |incx| + 1` elements
+//! starting at `x` must be readable for the duration of the call and not written
+//! concurrently, as for `core::slice::from_raw_parts` except that `x` need not be aligned
+//! (misaligned data are read with unaligned loads).  `x == NULL` with `n > 0`, and spans that
+//! overflow the address space, are detected and answered with NaN (or a status code from the
+//! `_checked` functions) without touching memory.  No panic crosses the C boundary: the
+//! kernels contain no panicking operations, and release builds abort on panic.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+mod api;
+mod consts;
+mod dispatch;
+mod exact;
+pub mod ffi;
+mod kernel;
+mod strided;
+
+pub use api::{active_isa, norm, nrm2, nrm2_exact_source, nrm2_source, nrm2_view, nrm2_with_isa};
+pub use dispatch::Isa;
+pub use strided::{required_len, ChunkSource, Element, Strided, ViewError};
+
+#[doc(hidden)]
+pub use exact::{Format, F32 as FORMAT_F32, F64 as FORMAT_F64};
