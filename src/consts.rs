@@ -7,10 +7,22 @@
 //! spacing of binary64 numbers at `x`.  Binary64 normal numbers span `[2^-1022, 2^1024)`,
 //! subnormals go down to `2^-1074`.
 
-/// `2^k` for `-1022 <= k <= 1023`, built from its bit pattern (exact, usable in `const`).
+/// `2^k` built from its bit pattern (exact, usable in `const`): normal for
+/// `-1022 <= k <= 1023`, subnormal for `-1074 <= k < -1022`; outside the format it gives what
+/// IEEE 754 rounding of `2^k` gives (`+Inf` above, `0` below `2^-1074`).
+///
+/// Total on purpose: an `assert!` here would put a panicking path into every kernel that
+/// computes a scale at run time (`.ci/no_panic.sh` checks the shared library for that).
 pub(crate) const fn pow2(k: i32) -> f64 {
-    assert!(k >= -1022 && k <= 1023);
-    f64::from_bits(((k + 1023) as u64) << 52)
+    if k > 1023 {
+        f64::INFINITY
+    } else if k >= -1022 {
+        f64::from_bits(((k + 1023) as u64) << 52)
+    } else if k >= -1074 {
+        f64::from_bits(1u64 << (k + 1074))
+    } else {
+        0.0
+    }
 }
 
 /// Exponent of the scale classes.  A block of input is scaled by `2^CLASS_SHIFT`,

@@ -3,8 +3,9 @@
 //! `dnrm2_`, `snrm2_`, `dznrm2_`, `scnrm2_` take 32-bit integers (LP64 BLAS); the `_64_`
 //! names take 64-bit integers (ILP64 BLAS, the suffix of reference LAPACK's and OpenBLAS's
 //! ILP64 builds).  `snrm2_` and `scnrm2_` return `float` (gfortran; not the f2c `double`).
-//! Semantics as the native API; bad input (a NULL `n`, `x` or `incx` pointer with `n > 0`, or
-//! an unaddressable span) gives NaN, since BLAS has no error channel.
+//! Semantics as the native API; bad input (a NULL `n` pointer, a NULL `x` or `incx` pointer
+//! with `*n > 0`, or an unaddressable span) gives NaN, since BLAS has no error channel.  With
+//! `*n <= 0` the result is 0 and neither `incx` nor `x` is read (as in reference BLAS).
 
 use super::{blas_inc, blas_len, norm_or_nan};
 use core::ffi::c_void;
@@ -30,14 +31,19 @@ unsafe fn fortran<T: crate::strided::Element, I: Copy + Into<i64>>(
     x: *const T,
     incx: *const I,
 ) -> T::Real {
-    // SAFETY: contracts forwarded from the exported functions.
-    let (Some(n), Some(incx)) = (unsafe { arg(n) }, unsafe { arg(incx) }) else {
+    // SAFETY: `n` is NULL or valid for one read (contract of the exported functions).
+    let Some(n) = (unsafe { arg(n) }) else {
         return T::real(f64::NAN);
     };
     let len = blas_len(n);
+    // As reference BLAS: `n <= 0` returns before `incx` or `x` is looked at.
     if len == 0 {
         return T::real(0.0);
     }
+    // SAFETY: `incx` is NULL or valid for one read (contract of the exported functions).
+    let Some(incx) = (unsafe { arg(incx) }) else {
+        return T::real(f64::NAN);
+    };
     match blas_inc(incx) {
         // SAFETY: the caller's contract on x is that of norm_or_nan.
         Some(inc) => unsafe { norm_or_nan(len, x, inc) },
