@@ -169,6 +169,22 @@ int main(void) {
         x = T;
         report("dnrm2_", "incx 0: 4 x 2^-1074 -> 2^-1073", 4, 0, dnrm2_(&four, &x, &zero),
                2 * T);
+        float xf = 3 * Bf, zf[2] = {3 * Tf, 4 * Tf};
+        double zd[2] = {3 * B, 4 * B};
+        report("snrm2_", "incx 0: 4 x 3*2^100 -> 6*2^100", 4, 0, snrm2_(&four, &xf, &zero),
+               6 * Bf);
+        report("cblas_snrm2", "incx 0: 4 x 3*2^100 -> 6*2^100", 4, 0,
+               cblas_snrm2(4, &xf, 0), 6 * Bf);
+        report("dznrm2_", "incx 0: 4 x (3+4i)*2^1000 -> 10*2^1000", 4, 0,
+               dznrm2_(&four, zd, &zero), 10 * B);
+        report("cblas_dznrm2", "incx 0: 4 x (3+4i)*2^1000 -> 10*2^1000", 4, 0,
+               cblas_dznrm2(4, zd, 0), 10 * B);
+        report("scnrm2_", "incx 0: 4 x (3+4i)*2^-149 -> 10*2^-149", 4, 0,
+               scnrm2_(&four, zf, &zero), 10 * Tf);
+        report("cblas_scnrm2", "incx 0: 4 x (3+4i)*2^-149 -> 10*2^-149", 4, 0,
+               cblas_scnrm2(4, zf, 0), 10 * Tf);
+        report("scnrm2_", "n = -1 -> 0", -1, 1, scnrm2_(&n, zf, &one), 0.0);
+        report("cblas_dznrm2", "n = 0 -> 0", 0, 1, cblas_dznrm2(0, zd, 1), 0.0);
     }
 
     /* ---- single, real */
