@@ -1,10 +1,10 @@
 //! The safe Rust API: what the C adapters, the tests and the benchmarks call.
 #![forbid(unsafe_code)]
 
-use crate::dispatch::{self, Isa, KernelFn};
+use crate::dispatch::{self, Isa, Kernels};
 use crate::exact::{ExactSum, Format};
-use crate::kernel::{Accumulator, Outcome};
-use crate::strided::{ChunkSource, Element, Strided, ViewError};
+use crate::kernel::{Accumulator, Outcome, SMALL_MAX};
+use crate::strided::{ChunkSource, Element, Shape, Strided, ViewError};
 
 /// The Euclidean norm of a contiguous slice: `sqrt(sum |x_i|^2)`, correctly rounded.
 ///
@@ -21,20 +21,21 @@ pub fn nrm2<T: Element>(x: &[T], n: usize, incx: isize) -> Result<T::Real, ViewE
 }
 
 /// The norm of a checked strided view, with the dispatched kernel.
+#[inline]
 pub fn nrm2_view<T: Element>(v: &Strided<'_, T>) -> T::Real {
-    T::real(norm_source(v, dispatch::active_kernel()))
+    T::real(norm_view(v, dispatch::active_kernels()))
 }
 
 /// The norm of a view computed by one given ISA path (for tests and benchmarks), or `None`
 /// when this CPU cannot run it.  The result is bitwise the same for every path.
 pub fn nrm2_with_isa<T: Element>(v: &Strided<'_, T>, isa: Isa) -> Option<T::Real> {
-    Some(T::real(norm_source(v, isa.kernel()?)))
+    Some(T::real(norm_view(v, isa.kernels()?)))
 }
 
 /// The norm of any chunk source, rounded to its format and returned as a binary64 (for
 /// binary32 sources the value is exactly representable in binary32, or `+Inf`, or NaN).
 pub fn nrm2_source(src: &dyn ChunkSource) -> f64 {
-    norm_source(src, dispatch::active_kernel())
+    norm_source(src, dispatch::active_kernels())
 }
 
 /// The same, without the fast path: the exact sum of squares and its correctly rounded
@@ -51,13 +52,50 @@ pub fn active_isa() -> Isa {
     dispatch::active()
 }
 
-fn norm_source(src: &dyn ChunkSource, kernel: KernelFn) -> f64 {
+/// The norm of a view: its shape picks the kernel (short contiguous vectors first).
+#[inline]
+fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
+    let shape = v.shape();
+    match shape {
+        Shape::F64(x) if x.len() <= SMALL_MAX => {
+            if let Some(r) = (k.small64)(x) {
+                return r;
+            }
+        }
+        Shape::F32(x) if x.len() <= SMALL_MAX => {
+            if let Some(r) = (k.small32)(x) {
+                return r;
+            }
+        }
+        _ => {}
+    }
+    let mut acc = Accumulator::new();
+    match shape {
+        Shape::F64(x) => (k.f64s)(x, &mut acc),
+        Shape::F32(x) => (k.f32s)(x, &mut acc),
+        Shape::Even64(x) => (k.even64)(x, &mut acc),
+        Shape::Pairs64(x) => (k.pairs64)(x, &mut acc),
+        Shape::Even32(x) => (k.even32)(x, &mut acc),
+        Shape::Pairs32(x) => (k.pairs32)(x, &mut acc),
+        Shape::Other => return norm_source(v, k),
+    }
+    conclude(&acc, v)
+}
+
+/// Any source: repeated element, or chunks gathered as binary64 values.
+fn norm_source(src: &dyn ChunkSource, k: &Kernels) -> f64 {
     let fmt = src.format();
     if let Some((parts, count)) = src.repeated() {
         return repeated(parts, count, fmt);
     }
     let mut acc = Accumulator::new();
-    src.for_each_chunk(&mut |c| kernel(c, &mut acc));
+    src.for_each_chunk(&mut |c| (k.f64s)(c, &mut acc));
+    conclude(&acc, src)
+}
+
+/// The result of the fast path, or the rescans it asks for.
+fn conclude(acc: &Accumulator, src: &dyn ChunkSource) -> f64 {
+    let fmt = src.format();
     match acc.finish(fmt) {
         Outcome::Value(v) => v,
         Outcome::Special => specials(src).unwrap_or_else(|| exact(src, fmt)),

@@ -35,13 +35,12 @@ pub(crate) const fn pow2(k: i32) -> f64 {
 /// Derivation (with `SMALL_LIMIT_EXP = BIG_LIMIT_EXP = 300`, `CLASS_SHIFT = 600`):
 /// after scaling, `amax` of every non-zero block lies in `[2^-474, 2^424]`
 /// (small: `2^-1074 * 2^600 = 2^-474` up to `2^-300 * 2^600 = 2^300`; medium: `[2^-300, 2^300]`;
-/// big: `2^300 * 2^-600 = 2^-300` up to `2^1024 * 2^-600 = 2^424`).  The block kernel then
-/// picks `sigma <= 4 * m * amax^2` with `m <= 2^12` elements per lane, so
-/// `sigma` lies in `[2^-948, 2^862]`: every sum stays finite, and the rounding errors of the
-/// error terms (of size `<= 2^-52 sigma`) are normal numbers except for terms that are
-/// themselves negligible (an underflow costs at most `2^-1075` absolute per element, which is
-/// `< 2^-127 sigma`).  Any class boundaries with these properties give the same final result,
-/// because the result is correctly rounded; these are simply far from both ends of the format.
+/// big: `2^300 * 2^-600 = 2^-300` up to `2^1024 * 2^-600 = 2^424`).  The checked path of the
+/// block kernel then picks `sigma <= 2 U m amax^2` with `U m <= 2^10` accumulator steps, so
+/// `sigma` lies in `[2^-947, 2^859]`, inside `[SIGMA_MIN, SIGMA_MAX]`: every sum stays finite
+/// and the grid `2^-52 sigma` is normal.  Any class boundaries with these properties give the
+/// same final result, because the result is correctly rounded; these are simply far from both
+/// ends of the format.
 pub(crate) const SMALL_LIMIT: f64 = pow2(-300);
 /// Upper edge of the medium class, see [`SMALL_LIMIT`].
 pub(crate) const BIG_LIMIT: f64 = pow2(300);
@@ -53,13 +52,18 @@ pub(crate) const BIG_SCALE: f64 = pow2(-600);
 /// two steps of `2^-600` because `2^-1200` is below the binary64 range.
 pub(crate) const CLASS_STEP: f64 = pow2(-600);
 
-/// Elements per lane in one block of the fast kernel.  The per-lane error of a block is at
-/// most `(m^2 + m) * 2^-105 * sigma` (see `kernel.rs`); with `m = 64` that is `< 2^-92 sigma`.
-pub(crate) const STEPS_PER_BLOCK: usize = 64;
-
 /// `u = 2^-53`, the unit roundoff of binary64.
 pub(crate) const U: f64 = pow2(-53);
-/// `2^-105 = u^2 * 2`, the per-step error unit of the error-term accumulation.
-pub(crate) const ERR_STEP: f64 = pow2(-105);
-/// Smallest positive subnormal, `2^-1074`, written as the bit pattern 1.
-pub(crate) const MIN_SUBNORMAL: f64 = f64::from_bits(1);
+/// Smallest offset `sigma` of the binary64 kernel: its grid `2^-52 sigma = 2^-1012` is
+/// normal, so the analysis of `kernel.rs` (spacing `2^-52 sigma` on `[sigma, 2 sigma)`) holds.
+pub(crate) const SIGMA_MIN: f64 = pow2(-960);
+/// Largest offset: `4 sigma = 2^962` and every block sum (`< 2 sigma` per lane, at most 8
+/// lanes) stay finite.
+pub(crate) const SIGMA_MAX: f64 = pow2(960);
+/// A block with a predicted offset is accepted only if its sum is at least `2^-20 sigma`:
+/// the block's error bound `N U (m^2 + 6m) 2^-104 sigma` is then below `2^-58` of its sum
+/// for `N U m^2 <= 2^17` (not needed for correctness, only to keep the fallback rare).
+pub(crate) const ACCEPT_LOW: f64 = pow2(-20);
+/// `2^-104 = 2 u^2`: the per-step error unit of the binary64 block bound (steps with
+/// `T` below `3 sigma` have errors `<= 2^-51 sigma`, rounded with relative error `u`).
+pub(crate) const ERR_UNIT: f64 = pow2(-104);

@@ -10,8 +10,25 @@
 use crate::kernel::Accumulator;
 use core::sync::atomic::{AtomicU8, Ordering};
 
-/// A kernel: accumulates the squares of a chunk of binary64 values.
-pub(crate) type KernelFn = fn(&[f64], &mut Accumulator);
+/// The kernels of one ISA, one per input shape (see `arch/mod.rs` for the shapes).
+pub(crate) struct Kernels {
+    /// Every binary64 component of the slice.
+    pub f64s: fn(&[f64], &mut Accumulator),
+    /// Every binary32 component of the slice.
+    pub f32s: fn(&[f32], &mut Accumulator),
+    /// The binary64 components at even indices.
+    pub even64: fn(&[f64], &mut Accumulator),
+    /// The binary64 components at indices `4i`, `4i + 1`.
+    pub pairs64: fn(&[f64], &mut Accumulator),
+    /// The binary32 components at even indices.
+    pub even32: fn(&[f32], &mut Accumulator),
+    /// The binary32 components at indices `4i`, `4i + 1`.
+    pub pairs32: fn(&[f32], &mut Accumulator),
+    /// The norm of at most `SMALL_MAX` binary64 components, if decided by the short path.
+    pub small64: fn(&[f64]) -> Option<f64>,
+    /// The norm (rounded to binary32) of at most `SMALL_MAX` binary32 components.
+    pub small32: fn(&[f32]) -> Option<f64>,
+}
 
 /// An instruction-set path of the sum-of-squares kernel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -19,16 +36,25 @@ pub(crate) type KernelFn = fn(&[f64], &mut Accumulator);
 pub enum Isa {
     /// Portable Rust, any CPU.
     Scalar,
+    /// x86_64 with AVX2 and FMA.
+    Avx2,
+    /// x86_64 with AVX-512F and AVX-512VL.
+    Avx512,
+    /// aarch64 Advanced SIMD.
+    Neon,
 }
 
 impl Isa {
     /// Every path this build knows, best last.
-    pub const ALL: &'static [Isa] = &[Isa::Scalar];
+    pub const ALL: &'static [Isa] = &[Isa::Scalar, Isa::Neon, Isa::Avx2, Isa::Avx512];
 
     /// The name used by `SAFENORM_ISA` and reported by `safenorm_active_kernel()`.
     pub fn name(self) -> &'static str {
         match self {
             Isa::Scalar => "scalar",
+            Isa::Avx2 => "avx2",
+            Isa::Avx512 => "avx512",
+            Isa::Neon => "neon",
         }
     }
 
@@ -36,6 +62,9 @@ impl Isa {
     pub(crate) fn c_name(self) -> &'static str {
         match self {
             Isa::Scalar => "scalar\0",
+            Isa::Avx2 => "avx2\0",
+            Isa::Avx512 => "avx512\0",
+            Isa::Neon => "neon\0",
         }
     }
 
@@ -48,17 +77,37 @@ impl Isa {
     pub fn is_available(self) -> bool {
         match self {
             Isa::Scalar => true,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => crate::arch::x86_64::avx2::is_available(),
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => crate::arch::x86_64::avx512::is_available(),
+            #[cfg(target_arch = "aarch64")]
+            Isa::Neon => crate::arch::aarch64::neon::is_available(),
+            #[allow(unreachable_patterns)]
+            _ => false,
         }
     }
 
-    /// The kernel of this path, if this CPU can run it.
-    pub(crate) fn kernel(self) -> Option<KernelFn> {
+    /// The kernels of this path, if this CPU can run it.
+    pub(crate) fn kernels(self) -> Option<&'static Kernels> {
         if !self.is_available() {
             return None;
         }
-        Some(match self {
-            Isa::Scalar => crate::kernel::accumulate_scalar,
-        })
+        Some(self.kernels_unchecked())
+    }
+
+    /// The kernels of this path (each entry falls back to the portable path by itself if the
+    /// CPU lacks the ISA).
+    fn kernels_unchecked(self) -> &'static Kernels {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => &crate::arch::x86_64::avx2::KERNELS,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => &crate::arch::x86_64::avx512::KERNELS,
+            #[cfg(target_arch = "aarch64")]
+            Isa::Neon => &crate::arch::aarch64::neon::KERNELS,
+            _ => &crate::arch::scalar::KERNELS,
+        }
     }
 
     /// The best available path.
@@ -71,8 +120,9 @@ impl Isa {
             .unwrap_or(Isa::Scalar)
     }
 
-    /// The path named by the environment variable `SAFENORM_ISA` if it is set, known and
-    /// available on this CPU; otherwise the best available path.
+    /// The path named by the environment variable `SAFENORM_ISA` (`scalar`, `avx2`, `avx512`
+    /// or `neon`) if it is set, known and available on this CPU; otherwise the best
+    /// available path (AVX-512 F+VL, then AVX2+FMA on x86_64; NEON on aarch64).
     pub fn from_env() -> Isa {
         std::env::var("SAFENORM_ISA")
             .ok()
@@ -103,10 +153,8 @@ pub fn active() -> Isa {
     isa
 }
 
-/// The kernel in use by this process.
+/// The kernels in use by this process.
 #[inline]
-pub(crate) fn active_kernel() -> KernelFn {
-    active()
-        .kernel()
-        .unwrap_or(crate::kernel::accumulate_scalar)
+pub(crate) fn active_kernels() -> &'static Kernels {
+    active().kernels_unchecked()
 }

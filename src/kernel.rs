@@ -1,67 +1,136 @@
-//! The fast sum-of-squares kernel: one generic body over a small vector trait, and the
-//! accumulator that turns its block results into a correctly rounded norm (or asks for the
-//! exact path when its error bound cannot decide the rounding).
+//! The fast sum-of-squares kernels: one generic body over a small vector trait (instantiated
+//! once per ISA in `arch/`), and the accumulator that turns block results into a correctly
+//! rounded norm (or asks for the exact path when its error bound cannot decide the rounding).
 //!
-//! # Algorithm
+//! The result is `sqrt(sum x_i^2)` for the four BLAS routines: binary64 components
+//! (`dnrm2`, `dznrm2`) go through [`accumulate64`], binary32 components (`snrm2`, `scnrm2`)
+//! through [`accumulate32`]; short contiguous vectors through [`small64`] and [`small32`].
+//! The strides (`incx = 1`, `2`, negative, 0 and any other) are mapped to these inputs by
+//! `strided.rs`; every path returns bitwise the same correctly rounded value.
 //!
-//! Input arrives in chunks of binary64 values (binary32 data are widened exactly).  A chunk
-//! is cut into *blocks* of at most `LANES * UNROLL * STEPS_PER_BLOCK` elements; each lane of
-//! each accumulator sees at most `m = STEPS_PER_BLOCK` elements of a block.
+//! # Binary64 algorithm ([`accumulate64`])
 //!
-//! 1. `amax = max |x|` over the block picks a *scale class* (see `consts.rs`): the block is
-//!    multiplied by the exact power of two `2^600`, `1` or `2^-600` so that the scaled
-//!    `amax` lies in `[2^-474, 2^424]`.  (This is the idea of Blue's three accumulators,
-//!    J. L. Blue, ACM TOMS 4(1), 1978, doi:10.1145/355769.355771, and of Anderson's
-//!    corrected constants in reference BLAS 3.10, doi:10.1145/3061665, applied per block.)
-//! 2. `sigma` is a power of two with `2 m amax^2 < sigma <= 8 m amax^2`.  Every lane starts
-//!    its sum at `T = sigma` and, for each element, does
-//!    `T' = fma(x, x, T)`, `q = T' - T`, `r = fma(x, x, -q)`, `L += r`.
-//!    Because the lane's exact sum stays below `sigma / 4`, every `T` lies in
-//!    `[sigma, 2 sigma]`, where binary64 numbers are evenly spaced by `2^-52 sigma`; hence
-//!    `q` is computed exactly (it is a difference of two such numbers, smaller than sigma),
-//!    the `q`s telescope to `T_end - sigma` exactly, and `r` is the rounding error
-//!    `x^2 - q` of that step, itself rounded once (relative error `<= u = 2^-53`).
-//!    This is the error-free transformation idea of Ogita, Rump and Oishi ("Accurate sum
-//!    and dot product", SIAM J. Sci. Comput. 26(6), 2005, doi:10.1137/030601818), arranged
-//!    so that the fixed offset `sigma` makes the high part exact at 2 flops per element.
-//! 3. At the end of the block, `T_end - sigma` (exact) and `L` are added into the class's
-//!    double-double sum with TwoSum (Knuth, TAOCP vol. 2, 4.2.2).
+//! The input is a sequence of *chunks*, each loaded as `U` vectors of `N` lanes (`N * U`
+//! components; an ISA may deinterleave a strided chunk while loading).  Chunks are grouped in
+//! *blocks* of at most `M` chunks; within a block every one of the `U * N` accumulator lanes
+//! sees `m <= M` elements.
 //!
-//! # Error bound
+//! 1. **Scale class and offset.**  A block is multiplied by an exact power of two, `2^600`,
+//!    `1` or `2^-600` (its *class*, see `consts.rs`; the idea of Blue's three accumulators,
+//!    J. L. Blue, ACM TOMS 4(1), 1978, doi:10.1145/355769.355771, with Anderson's corrected
+//!    thresholds, doi:10.1145/3061665, applied per block), and gets an offset `sigma`, a power
+//!    of two in `[SIGMA_MIN, SIGMA_MAX] = [2^-960, 2^960]`.  Both are *predicted*: from the
+//!    previous block of the same call (`sigma` = the power of two above that block's sum,
+//!    rescaled to a full block), or for the first block from its first chunk (`amax` of
+//!    that chunk picks the class, `sigma` = the power of two above `N*U*M * amax^2`).
+//! 2. **Error-free accumulation.**  Every accumulator starts at `T = sigma` and for each
+//!    element does `T' = fma(x, x, T)`, `q = T' - T`, `r = fma(x, x, -q)`, `L += r`.
+//!    This is the error-free transformation of Ogita, Rump and Oishi ("Accurate sum and dot
+//!    product", SIAM J. Sci. Comput. 26(6), 2005, doi:10.1137/030601818), arranged so that
+//!    the fixed offset `sigma` makes the high part exact at 4 flops per element.
+//! 3. **Verification.**  At the end of the block, `d_u = T_u - sigma` (exact, since
+//!    `T_u >= sigma` and both lie on the grid `g = 2^-52 sigma`) and
+//!    `s = (d_0 + d_1) + (d_2 + d_3) + ...` per lane.  The block is *accepted* when every lane
+//!    has `s < 2 sigma` and, for a predicted offset, `sum(s) >= 2^-20 sigma`.  A rejected
+//!    block (the prediction was wrong: a much larger or smaller value, an overflow to
+//!    `Inf`, a NaN) is recomputed on the *checked path*: a first pass computes
+//!    `amax = max |x|` over the block, the class follows from `amax`, and
+//!    `sigma = 2^(floor(log2(U m amax_s^2)) + 1) > U m amax_s^2` (so `s < 2 sigma` holds by
+//!    construction: the checked path is rejected only by a NaN, which makes the result NaN).
+//!    With `amax_s = amax * scale` in `[2^-474, 2^424]` and `U m <= 2^12` this `sigma` lies in
+//!    `[2^-947, 2^861]`.
+//! 4. **Folding.**  The accepted `s` and `L_0 + ... + L_{U-1}` are added lane-wise into the
+//!    class's vector double-double with TwoSum (Knuth, TAOCP vol. 2, 4.2.2); at the end the
+//!    lanes and the three classes are combined in [`Accumulator::finish`].
 //!
-//! Per lane and block, `|e_j| <= 2^-52 sigma` for the step errors; rounding `r` costs
-//! `<= u |e_j| <= 2^-105 sigma` (plus `2^-1075` if `r` is subnormal); the running sum `L`
-//! has `|L| <= j 2^-52 sigma` and each addition costs `<= u |L|`.  Summed over `m` steps:
-//! `(m + m(m+1)/2) 2^-105 sigma <= (m^2 + m) 2^-105 sigma`.  The double-double folds cost
-//! `u |lo|` each, tracked at run time.  The accumulated bound `err` is thus rigorous; with
-//! `m = 64` it is below `2^-83` of the sum of squares for any data, far below the `2^-53`
-//! needed to round, so the exact fallback is taken only for (near-)ties.
+//! # Why an accepted block is exact up to the bound
+//!
+//! `T` never decreases (`x^2 >= 0`, rounding is monotone), so `T_end >= T >= sigma` for every
+//! intermediate `T`, and `s < 2 sigma` forces every partial sum of the `d_u` to be below
+//! `2 sigma` (the sums are monotone too): each is a multiple of `g` below `2^53 g`, hence
+//! exact, and every intermediate `T < 3 sigma`.  For one step with `T` in `[sigma, 3 sigma)`:
+//! `T'` is a multiple of `g` (of `2g` above `2 sigma`), `q = T' - T` is a multiple of `g` with
+//! `0 <= q <= T' - sigma <= d_u < 2 sigma`, hence exact; the step's rounding error
+//! `e = x^2 - q` has `|e| <= ulp(T')/2 <= 2^-51 sigma`, and `r = RN(e)` adds
+//! `u |e| <= 2^-104 sigma` (`u = 2^-53`), or `2^-1075` if `r` is subnormal.  The `q`s
+//! telescope to `T_end - sigma = d_u` exactly.  `L` has `|L_j| <= 1.01 j 2^-51 sigma` and
+//! its `j`-th addition costs `u |L_j|`.  Summed over `m` steps and the combination of the
+//! `U` error sums (`2u sum |L_u|`), each accumulator lane contributes at most
+//! `(m^2 + 6m) 2^-104 sigma + 2m 2^-1074 <= (m^2 + 7m) 2^-104 sigma` (as `sigma >= 2^-960`),
+//! and a block at most `N U` times that (what [`Accumulator::fold`] is given).  The scaling by `2^-600` can round a value
+//! below `2^-474` (its square is then below `2^-2000`, a change `< 2^-2090` per element,
+//! covered by the `2^-1074` terms).  The fold's own roundings are tracked at run time
+//! (`u` times the running sum of `|lo|`).
+//!
+//! The bound is rigorous for any data, whether the offset was predicted or checked; the
+//! acceptance test `sum(s) >= 2^-20 sigma` only keeps it small: relative to an accepted
+//! block's sum it is below `N U (M^2 + 6M) 2^-84 <= 2^-58` for `N U M <= 2^13`, far below the
+//! `2^-54` that correct rounding needs, so the exact fallback is taken only for
+//! (near-)ties.
+//!
+//! # Binary32 algorithm ([`accumulate32`])
+//!
+//! The square of a binary32 value is exact in binary64 (at most 48 significant bits, and
+//! `2^-298 <= x^2 <= 2^256`), so binary32 data need neither scaling nor an error-free
+//! transformation: every accumulator lane does `A = fma(x, x, A)`, one rounding per step of
+//! at most `u A'` with `A'` the new (never decreasing) value, so `m` steps cost at most
+//! `m u A_end`.  The `U` accumulators are summed pairwise (`<= 3u` relative for `U <= 8`) and
+//! a block adds `(m + 4) u sum(s)` to the bound (the extra `u` covers the rounding of that
+//! product).  With `M <= 128` the relative bound is below `2^-45`, against the `2^-25` of a
+//! binary32 rounding.
+//!
+//! # Short vectors ([`small64`], [`small32`])
+//!
+//! Up to `SMALL_MAX` contiguous components are loaded as `K` zero-padded vectors.  Binary64:
+//! `P = sum x^2` (plain, one FMA per vector), then if `2^-900 <= P <= 2^900` the offset
+//! `sigma = 2^(floor(log2 P) + 2) > 2P`; the error-free steps run over the `K` vectors with
+//! one accumulator; every `d = T - sigma` is below `sigma / 2 (1 + 2^-40)`, so the horizontal
+//! sum of the `d`s is exact (all partial sums are multiples of `g` below `sigma`).  The bound
+//! is `N (K^2 + 7K) 2^-104 sigma` plus `2 (log2(N) + 1) u sum |L|` for the horizontal sum of
+//! the `L`s.  Binary32: `P = sum x^2` with the bound `(K + 4 + log2 N) u P`.  Outside the
+//! range, or when the rounding test is undecided, the general path runs (same result).
+//!
+//! # Rounding
+//!
+//! [`Accumulator::finish`] (and the short paths) take `y = sqrt(hi)`, one Newton correction
+//! `delta = (hi - y^2 + lo) / 2y` (`hi - y^2` exact with an FMA) and the error `ez` of
+//! `y + delta`; [`round_fast`] rounds `y + delta` to the target format and accepts when the
+//! interval `[z - ez, z + ez]` contains no rounding midpoint, else [`round_dd`] tries the
+//! general grid (subnormal and overflowing results), else the caller recomputes exactly.
 //!
 //! # NaN and Inf
 //!
-//! A block whose `amax` is infinite, or whose sums come out NaN (a NaN input propagates
-//! through `fma`), marks the accumulator *special*; the caller then rescans the input:
-//! any NaN gives NaN, otherwise the result is `+Inf` (reference BLAS 3.12 semantics).
-//! A block of zeros is skipped after a scan for NaN (NaN does not raise `amax`).
+//! A NaN input makes `T`, `s` or `A` NaN and an infinity makes them infinite: the predicted
+//! block is rejected, the checked path finds `amax` infinite (or a NaN in a block whose
+//! `amax` is zero, or a NaN `s`) and marks the accumulator *special*; the caller then rescans
+//! the input: any NaN gives NaN, otherwise the result is `+Inf` (reference BLAS 3.12).
 
 use crate::consts::{
-    pow2, BIG_LIMIT, BIG_SCALE, CLASS_STEP, ERR_STEP, MIN_SUBNORMAL, SMALL_LIMIT, SMALL_SCALE,
-    STEPS_PER_BLOCK, U,
+    pow2, ACCEPT_LOW, BIG_LIMIT, BIG_SCALE, CLASS_STEP, ERR_UNIT, SIGMA_MAX, SIGMA_MIN,
+    SMALL_LIMIT, SMALL_SCALE, U as UNIT,
 };
 use crate::exact::{exponent, grid_exp, grid_exp_below, ldexp, round_to_grid, Format};
 
-/// A short vector of binary64 lanes: the operations the kernel body needs.
+/// Most lanes of any vector type (AVX-512: 8 binary64 lanes).
+pub(crate) const MAX_LANES: usize = 8;
+
+/// Largest contiguous length (in components) of the short-vector paths.
+pub(crate) const SMALL_MAX: usize = 32;
+
+/// A short vector of binary64 lanes: the operations the kernel bodies need.
 ///
 /// Implemented by `f64` itself (one lane, the portable path) and by the per-ISA types in
 /// `arch/`.  Every method is `#[inline(always)]` in the implementations so that the generic
-/// body is compiled once per ISA with that ISA's target features.
+/// bodies are compiled once per ISA, inside that ISA's `#[target_feature]` function.
 pub(crate) trait Lanes: Copy {
-    /// Number of lanes.
+    /// Number of lanes (`<= MAX_LANES`).
     const N: usize;
+    /// True when `f64::mul_add` compiles to a hardware FMA in this ISA's functions.
+    const HAS_FMA: bool;
     /// All lanes equal to `v`.
     fn splat(v: f64) -> Self;
-    /// Loads `N` values from `src[..N]`; `src.len() >= N` is checked by the caller.
-    fn load(src: &[f64]) -> Self;
+    /// Stores the lanes into `a[..N]`.
+    fn to_arr(self, a: &mut [f64; MAX_LANES]);
     /// `|self|` lane-wise.
     fn abs(self) -> Self;
     /// Lane-wise maximum; where `o` is NaN the result is `self` (NaN is not propagated).
@@ -76,21 +145,37 @@ pub(crate) trait Lanes: Copy {
     fn fma(self, b: Self, c: Self) -> Self;
     /// `self * b - c` with one rounding.
     fn fms(self, b: Self, c: Self) -> Self;
-    /// Maximum over the lanes.
+    /// Maximum over the lanes (NaN-free input).
     fn reduce_max(self) -> f64;
-    /// Stores the lanes into `out[..N]`.
-    fn store(self, out: &mut [f64]);
+    /// Sum over the lanes, in an order fixed per ISA.
+    fn reduce_add(self) -> f64;
+    /// True when every lane is `< o` (false for a NaN lane).
+    fn all_lt(self, o: Self) -> bool;
+    /// True when some lane is NaN.
+    fn any_nan(self) -> bool;
+}
+
+/// How one item of an input shape becomes `U` vectors: implemented by marker types in
+/// `arch/` (one per shape, and one for the zero-padded partial last chunk).  A trait rather
+/// than a closure, because closures (and the `Fn` shims of function items) do not inherit
+/// `#[target_feature]`, which would keep the intrinsics in a load from being inlined.
+pub(crate) trait Load<V, const U: usize> {
+    /// The item: a whole chunk (an array), or the slice of a partial chunk.
+    type Item<'a>;
+    /// The `U` vectors of the item (lanes past the end of a partial chunk are zero).
+    fn load(item: &Self::Item<'_>) -> [V; U];
 }
 
 impl Lanes for f64 {
     const N: usize = 1;
+    const HAS_FMA: bool = false;
     #[inline(always)]
     fn splat(v: f64) -> Self {
         v
     }
     #[inline(always)]
-    fn load(src: &[f64]) -> Self {
-        src.first().copied().unwrap_or(0.0)
+    fn to_arr(self, a: &mut [f64; MAX_LANES]) {
+        a[0] = self;
     }
     #[inline(always)]
     fn abs(self) -> Self {
@@ -129,15 +214,18 @@ impl Lanes for f64 {
         self
     }
     #[inline(always)]
-    fn store(self, out: &mut [f64]) {
-        if let Some(o) = out.first_mut() {
-            *o = self;
-        }
+    fn reduce_add(self) -> f64 {
+        self
+    }
+    #[inline(always)]
+    fn all_lt(self, o: Self) -> bool {
+        self < o
+    }
+    #[inline(always)]
+    fn any_nan(self) -> bool {
+        self.is_nan()
     }
 }
-
-/// Independent accumulators per lane (instruction-level parallelism).
-pub(crate) const UNROLL: usize = 4;
 
 /// A double-double sum `hi + lo` of one scale class, with the running error bound.
 #[derive(Clone, Copy, Debug, Default)]
@@ -146,30 +234,143 @@ struct ClassSum {
     lo: f64,
     /// Bound on `|exact - (hi + lo)|` from the blocks, in the class's units.
     err: f64,
-    /// Sum of `|lo|` after each fold: the folds' rounding errors are `<= u * fold_abs`.
+    /// Sum of `|lo|`-like terms: the folds' rounding errors are `<= 2u * fold_abs`.
     fold_abs: f64,
 }
 
 impl ClassSum {
-    #[inline]
-    fn add(&mut self, a: f64) {
-        // TwoSum (Knuth): s + e == hi + a exactly.
-        let s = self.hi + a;
-        let bp = s - self.hi;
-        let e = (self.hi - (s - bp)) + (a - bp);
-        self.hi = s;
-        self.lo += e;
-        self.fold_abs += self.lo.abs();
-    }
-
     fn is_zero(&self) -> bool {
         self.hi == 0.0 && self.lo == 0.0
     }
 
-    /// Total error bound in the class's units.
+    /// Total error bound in the class's units (`2u` covers the roundings of `fold_abs`).
     fn bound(&self) -> f64 {
-        self.err + self.fold_abs * U
+        self.err + self.fold_abs * (2.0 * UNIT)
     }
+}
+
+impl ClassSum {
+    /// Adds a lane-reduced double-double `h + l` with its bounds: TwoSum of the high parts,
+    /// the rest into `lo` (two roundings, each `<= u |result|`, tracked in `fold_abs`).
+    fn merge(&mut self, h: f64, l: f64, err: f64, fold_abs: f64) {
+        let s = self.hi + h;
+        let bp = s - self.hi;
+        let e = (self.hi - (s - bp)) + (h - bp);
+        self.hi = s;
+        let el = e + l;
+        self.lo += el;
+        self.err += err;
+        self.fold_abs += fold_abs + el.abs() + self.lo.abs();
+    }
+}
+
+/// Lane-wise double-double sums of one class, kept in registers during a kernel call.
+#[derive(Clone, Copy)]
+struct VSum<V> {
+    hi: V,
+    lo: V,
+    /// Lane-wise sums of the magnitudes whose `u`-multiples bound the fold roundings.
+    abs: V,
+    /// Bound from the blocks, in the class's units.
+    err: f64,
+    /// True once a block was folded in.
+    used: bool,
+}
+
+/// The state of one kernel call: the accumulator, and the three classes' lane-wise sums,
+/// which [`Run::flush`] reduces into the accumulator at the end of the call.
+struct Run<'a, V> {
+    acc: &'a mut Accumulator,
+    sums: [VSum<V>; 3],
+}
+
+impl<'a, V: Lanes> Run<'a, V> {
+    #[inline(always)]
+    fn new(acc: &'a mut Accumulator) -> Self {
+        let z = V::splat(0.0);
+        let e = VSum {
+            hi: z,
+            lo: z,
+            abs: z,
+            err: 0.0,
+            used: false,
+        };
+        Run { acc, sums: [e; 3] }
+    }
+
+    /// Adds one accepted block: lane sums `d` (exact) and error sums `l`, with the block's
+    /// error bound `err` (all in the class's units).
+    #[inline(always)]
+    fn fold(&mut self, class: usize, d: V, l: V, err: f64) {
+        let Some(c) = self.sums.get_mut(class) else {
+            return;
+        };
+        // TwoSum, lane-wise: s + e == hi + d exactly.
+        let s = c.hi.add(d);
+        let bp = s.sub(c.hi);
+        let e = c.hi.sub(s.sub(bp)).add(d.sub(bp));
+        // Two roundings, each <= u |result|.
+        let el = e.add(l);
+        let lo2 = c.lo.add(el);
+        c.abs = c.abs.add(el.abs().add(lo2.abs()));
+        c.hi = s;
+        c.lo = lo2;
+        c.err += err;
+        c.used = true;
+    }
+
+    /// Reduces the lanes of every used class into the accumulator.
+    #[inline(always)]
+    fn flush(self) {
+        for (k, c) in self.sums.iter().enumerate() {
+            if !c.used {
+                continue;
+            }
+            let mut hi = [0.0; MAX_LANES];
+            let mut lo = [0.0; MAX_LANES];
+            let mut ab = [0.0; MAX_LANES];
+            c.hi.to_arr(&mut hi);
+            c.lo.to_arr(&mut lo);
+            c.abs.to_arr(&mut ab);
+            let (h, l, fa) = reduce_lanes(&hi, &lo, &ab);
+            if let Some(t) = self.acc.classes.get_mut(k) {
+                t.merge(h, l, c.err, fa);
+            }
+        }
+    }
+}
+
+/// Reduces lane-wise double-double sums to one: a tree of TwoSums (independent at each
+/// level), then the `lo` parts.  Returns `(hi, lo, fold_abs)` where `2u * fold_abs` bounds
+/// every rounding made here and in the lane-wise folds.
+#[inline(always)]
+fn reduce_lanes(
+    h: &[f64; MAX_LANES],
+    l: &[f64; MAX_LANES],
+    a: &[f64; MAX_LANES],
+) -> (f64, f64, f64) {
+    let two_sum = |a: f64, b: f64| {
+        let s = a + b;
+        let bp = s - a;
+        (s, (a - (s - bp)) + (b - bp))
+    };
+    let (s0, e0) = two_sum(h[0], h[1]);
+    let (s1, e1) = two_sum(h[2], h[3]);
+    let (s2, e2) = two_sum(h[4], h[5]);
+    let (s3, e3) = two_sum(h[6], h[7]);
+    let (t0, f0) = two_sum(s0, s1);
+    let (t1, f1) = two_sum(s2, s3);
+    let (hi, g) = two_sum(t0, t1);
+    let lo_parts = ((e0 + e1) + (e2 + e3)) + ((f0 + f1) + g);
+    let lsum = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+    let lo = lsum + lo_parts;
+    let asum = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+    // The 15 additions of error terms each cost <= u |partial sum|, and every partial sum is
+    // at most esum + labs (+ |lo| for the last): 7u (esum + labs) + u |lo| in all, which
+    // 2u * fold_abs covers.
+    let esum = (e0.abs() + e1.abs() + e2.abs() + e3.abs()) + (f0.abs() + f1.abs() + g.abs());
+    let labs = l.iter().map(|v| v.abs()).sum::<f64>();
+    (hi, lo, asum + 4.0 * (esum + labs) + lo.abs())
 }
 
 /// What the accumulator concludes.
@@ -183,16 +384,42 @@ pub(crate) enum Outcome {
     Ambiguous,
 }
 
-/// Running state of the fast path: one double-double per scale class.
+/// Running state of the fast path: one lane-wise double-double per scale class, and the
+/// prediction for the next block.
 #[derive(Clone, Debug, Default)]
 pub struct Accumulator {
     /// Index 0: small class (units `2^-1200`), 1: medium (units 1), 2: big (units `2^1200`).
     classes: [ClassSum; 3],
     special: bool,
+    /// Predicted class of the next block (meaningful when `pred_sigma > 0`).
+    pred_class: usize,
+    /// Predicted offset of the next block, 0 when there is no prediction.
+    pred_sigma: f64,
 }
+
+/// A normal number above `4 * 2^-1074`, for bounds on underflow.
+const TINY: f64 = pow2(-1020);
 
 /// The three classes: scale factor applied to the data.
 const CLASS_SCALE: [f64; 3] = [SMALL_SCALE, 1.0, BIG_SCALE];
+
+/// The class of a block whose largest magnitude is `amax` (finite, non-zero).
+#[inline(always)]
+fn class_of(amax: f64) -> usize {
+    if amax < SMALL_LIMIT {
+        0
+    } else if amax > BIG_LIMIT {
+        2
+    } else {
+        1
+    }
+}
+
+/// The power of two `2^(floor(log2 v) + 1)`, strictly above `v > 0`.
+#[inline(always)]
+fn pow2_above(v: f64) -> f64 {
+    ldexp(1.0, exponent(v) + 1)
+}
 
 impl Accumulator {
     /// An empty accumulator.
@@ -206,44 +433,25 @@ impl Accumulator {
         self.special = true;
     }
 
-    /// Adds one block's lane results: `t[i] - sigma` is exact, `l[i]` the error sums.
-    #[inline]
-    fn fold(&mut self, class: usize, sigma: f64, t: &[f64], l: &[f64], steps: usize) {
-        let Some(c) = self.classes.get_mut(class) else {
-            return;
-        };
-        let mut bad = false;
-        for (&ti, &li) in t.iter().zip(l) {
-            bad |= ti.is_nan() || li.is_nan();
-            c.add(ti - sigma);
-            c.add(li);
-        }
-        if bad {
-            self.special = true;
-            return;
-        }
-        let m = steps as f64;
-        let lanes = t.len() as f64;
-        // Per-lane bound (m^2 + m) 2^-105 sigma, plus 2^-1075 per possibly subnormal r.
-        c.err += lanes * ((m * m + m) * ERR_STEP * sigma + m * MIN_SUBNORMAL);
-    }
-
     /// Concludes: the norm rounded to `fmt`, or what the caller must do instead.
     pub(crate) fn finish(&self, fmt: Format) -> Outcome {
         if self.special {
             return Outcome::Special;
         }
-        let Some(top) = self.classes.iter().rposition(|c| !c.is_zero()) else {
+        let cls = self.classes;
+        let Some(top) = cls.iter().rposition(|c| !c.is_zero()) else {
             return Outcome::Value(0.0);
         };
-        let t = self.classes[top];
+        let t = cls[top];
         let mut hi = t.hi;
         let mut lo = t.lo;
         let mut err = t.bound();
         // Bring the next class down into the top class's units (x 2^-1200, in two exact
-        // steps unless they underflow: at most 2^-1074 lost per part, counted in err).
+        // steps unless they underflow: at most 2^-1074 lost per part, counted in err as
+        // TINY = 2^-1020 >= 4 * 2^-1074, a normal number: the top class's sum is at least
+        // 2^-948, so this costs nothing in the rounding test).
         if top >= 1 {
-            let n = self.classes[top - 1];
+            let n = cls[top - 1];
             if !n.is_zero() {
                 let s = |v: f64| v * CLASS_STEP * CLASS_STEP;
                 let (nh, nl, ne) = (s(n.hi), s(n.lo), s(n.bound()));
@@ -252,38 +460,20 @@ impl Accumulator {
                 let e = (hi - (sum - bp)) + (nh - bp);
                 hi = sum;
                 let lo_new = lo + (e + nl);
-                err += ne + 4.0 * MIN_SUBNORMAL + 2.0 * U * (lo_new.abs() + nl.abs() + e.abs());
+                err += ne + TINY + 2.0 * UNIT * (lo_new.abs() + nl.abs() + e.abs());
                 lo = lo_new;
             }
         }
-        // Two classes below the top: at most n * 2^664 * 2^-2400 < 2^-1074 in top units.
-        if top == 2 && !self.classes[0].is_zero() {
-            err += MIN_SUBNORMAL;
+        // Two classes below the top: at most n * 2^864 * 2^-2400 < 2^-1074 in top units.
+        if top == 2 && !cls[0].is_zero() {
+            err += TINY;
         }
-        // Renormalise (FastTwoSum: hi >= |lo| since all parts are sums of non-negatives up
-        // to tiny error terms).
-        let s = hi + lo;
-        lo -= s - hi;
-        hi = s;
-        if hi.is_nan() || hi <= 0.0 {
-            // Only error terms survived (cannot happen for a non-zero sum of squares beyond
-            // the bound): let the exact path decide.
-            return Outcome::Ambiguous;
-        }
-        // sqrt of the double-double: y = sqrt(hi), one Newton correction.
-        let y = hi.sqrt();
-        let resid = (-y).mul_add(y, hi); // exact: hi - y^2
-        let delta = (resid + lo) / (2.0 * y);
-        // Error of z = y + delta: propagated sum error err/(2y) (x 1.01 for the second
-        // order), rounding of delta (3u relative), Newton truncation <= 2^-105 y.
-        let ez = err / (2.0 * y) * 1.01 + delta.abs() * pow2(-50) + y * pow2(-100);
-        // Result units: the class scale undone as a factor k on the root.
         let (k, fmt_units) = match top {
             0 => (-600, shift_format(fmt, 600)),
             2 => (600, shift_format(fmt, -600)),
             _ => (0, fmt),
         };
-        match round_dd(y, delta, ez, fmt_units) {
+        match round_sum::<false>(hi, lo, err, fmt_units) {
             Some(r) => Outcome::Value(ldexp(r, k)),
             None => Outcome::Ambiguous,
         }
@@ -296,6 +486,102 @@ fn shift_format(fmt: Format, s: i32) -> Format {
         precision: fmt.precision,
         min_exp: fmt.min_exp + s,
         max_exp: fmt.max_exp + s,
+    }
+}
+
+/// `hi - y^2` for `y = RN(sqrt(hi))`, which is exactly representable (the remainder of a
+/// correctly rounded square root): one FMA, or without hardware FMA Dekker's exact product
+/// (T. J. Dekker, Numer. Math. 18, 1971, doi:10.1007/BF01397083) with Veltkamp's split,
+/// valid for `2^-900 <= hi <= 2^900`: then `2^-450 <= y <= 2^450`, `yh`, `yl` are multiples of
+/// `ulp(y) >= 2^-502` with at most 26 bits, so every product is exact and nothing overflows.
+/// Outside that range (rare) `f64::mul_add`, exact everywhere but possibly a slow software FMA.
+#[inline(always)]
+fn sqrt_remainder<const FMA: bool>(hi: f64, y: f64) -> f64 {
+    if FMA || !(pow2(-900)..=pow2(900)).contains(&hi) {
+        (-y).mul_add(y, hi)
+    } else {
+        let c = 134_217_729.0 * y; // 2^27 + 1
+        let yh = c - (c - y);
+        let yl = y - yh;
+        let p = y * y;
+        let e = ((yh * yh - p) + 2.0 * yh * yl) + yl * yl; // p + e == y^2 exactly
+        (hi - p) - e // hi - p is exact (Sterbenz); the result is representable
+    }
+}
+
+/// `sqrt(hi + lo)` rounded to `fmt`, where the sum is known to within `err`; `None` when the
+/// bound does not decide the rounding.  `FMA`: the caller runs with hardware FMA.
+#[inline(always)]
+fn round_sum<const FMA: bool>(hi: f64, lo: f64, err: f64, fmt: Format) -> Option<f64> {
+    // Renormalise (FastTwoSum: hi >= |lo| since all parts are sums of non-negatives up to
+    // tiny error terms).
+    let s = hi + lo;
+    let lo = lo - (s - hi);
+    let hi = s;
+    if hi.is_nan() || hi <= 0.0 {
+        // Only error terms survived (cannot happen for a non-zero sum of squares beyond the
+        // bound): let the exact path decide.
+        return None;
+    }
+    // sqrt of the double-double: y = sqrt(hi), one Newton correction.
+    let y = hi.sqrt();
+    let resid = sqrt_remainder::<FMA>(hi, y); // exact: hi - y^2
+    let inv = 0.5 / y;
+    let delta = (resid + lo) * inv;
+    // Error of z = y + delta: propagated sum error err/(2y) (x 1.01 for the second order and
+    // the rounding of inv), rounding of delta (4u relative: the sum, inv, the product),
+    // Newton truncation <= 2^-105 y.
+    let ez = err * inv * 1.01 + delta.abs() * pow2(-50) + y * pow2(-100);
+    round_fast(y, delta, ez, fmt).or_else(|| round_dd(y, delta, ez, fmt))
+}
+
+/// Fast rounding of `z = y + delta` (known to within `ez`, `|delta| <= ulp(y)`) when the
+/// result is a normal number of `fmt`: `r = RN_fmt(y + delta)`, accepted when the distance
+/// `e = z - r` stays, with its error, strictly inside `r`'s rounding interval (half a gap on
+/// each side; a quarter of a gap below a power of two).  `None` means "not decided here".
+#[inline(always)]
+pub(crate) fn round_fast(y: f64, delta: f64, ez: f64, fmt: Format) -> Option<f64> {
+    let z = y + delta;
+    let r = if fmt == crate::exact::F32 {
+        f64::from(z as f32)
+    } else if fmt.precision == 53 {
+        z
+    } else {
+        return None;
+    };
+    // Normal range of fmt: 2^(min_exp + p - 1) <= r < 2^max_exp (limits outside the binary64
+    // range mean "no limit" there: r is itself a normal binary64 number).
+    let min_normal = fmt.min_exp + fmt.precision - 1;
+    let lo_lim = if min_normal >= -1022 {
+        pow2(min_normal.min(1023))
+    } else {
+        0.0
+    };
+    let hi_lim = if fmt.max_exp <= 1023 {
+        pow2(fmt.max_exp.max(-1022))
+    } else {
+        f64::INFINITY
+    };
+    if !(r >= lo_lim && r >= f64::MIN_POSITIVE && r < hi_lim) {
+        return None;
+    }
+    // ulp(r) = 2^(exponent(r) - p + 1); r is a normal binary64 number here.
+    let ulp_scale = if fmt.precision == 24 {
+        pow2(-23)
+    } else {
+        pow2(-52)
+    };
+    let ulp = f64::from_bits(r.to_bits() & 0x7ff0_0000_0000_0000) * ulp_scale;
+    let pow2_r = r.to_bits() & 0x000f_ffff_ffff_ffff == 0;
+    let below = if pow2_r { 0.25 * ulp } else { 0.5 * ulp };
+    // y - r is exact (same binade up to a factor 2, both on ulp(y)'s grid); adding delta
+    // costs <= u |e| (covered by the 2^-52 slack).
+    let e = (y - r) + delta;
+    let slack = ez + e.abs() * pow2(-52);
+    if e + slack < 0.5 * ulp && e - slack > -below {
+        Some(r)
+    } else {
+        None
     }
 }
 
@@ -327,103 +613,6 @@ pub(crate) fn round_dd(zh: f64, zl: f64, ez: f64, fmt: Format) -> Option<f64> {
     None
 }
 
-/// Accumulates the squares of `x` into `acc`: the one generic kernel body.
-///
-/// Callers instantiate it per ISA inside a function compiled with that ISA's features.
-#[inline(always)]
-pub(crate) fn accumulate<V: Lanes>(x: &[f64], acc: &mut Accumulator) {
-    let step = V::N * UNROLL;
-    let block = step * STEPS_PER_BLOCK;
-    for blk in x.chunks(block) {
-        block_body::<V>(blk, acc, step);
-    }
-}
-
-#[inline(always)]
-fn block_body<V: Lanes>(blk: &[f64], acc: &mut Accumulator, step: usize) {
-    // Pass 1: amax (L1-resident).
-    let mut mx = [V::splat(0.0); UNROLL];
-    let mut body = blk.chunks_exact(step);
-    for c in body.by_ref() {
-        for (u, m) in mx.iter_mut().enumerate() {
-            *m = m.max(V::load(c.get(u * V::N..).unwrap_or(&[])).abs());
-        }
-    }
-    let tail = body.remainder();
-    let mut amax = 0.0f64;
-    for m in mx {
-        amax = amax.max(m.reduce_max());
-    }
-    for &v in tail {
-        amax = amax.max(v.abs());
-    }
-    if amax == 0.0 {
-        // All zeros, or NaNs hidden from max: look for NaN.
-        if blk.iter().any(|v| v.is_nan()) {
-            acc.mark_special();
-        }
-        return;
-    }
-    if !amax.is_finite() {
-        acc.mark_special();
-        return;
-    }
-    let (class, scale) = if amax < SMALL_LIMIT {
-        (0, CLASS_SCALE[0])
-    } else if amax > BIG_LIMIT {
-        (2, CLASS_SCALE[2])
-    } else {
-        (1, CLASS_SCALE[1])
-    };
-    let amax_s = amax * scale;
-    let steps = blk.len().div_ceil(step);
-    let v = 2.0 * steps as f64 * amax_s * amax_s;
-    let sigma = pow2(exponent(v) + 2);
-
-    // Pass 2: the error-free accumulation.
-    let sig = V::splat(sigma);
-    let mut t = [sig; UNROLL];
-    let mut l = [V::splat(0.0); UNROLL];
-    let sc = V::splat(scale);
-    let mut body = blk.chunks_exact(step);
-    if class == 1 {
-        for c in body.by_ref() {
-            for u in 0..UNROLL {
-                let xv = V::load(c.get(u * V::N..).unwrap_or(&[]));
-                lane_step(xv, &mut t[u], &mut l[u]);
-            }
-        }
-    } else {
-        for c in body.by_ref() {
-            for u in 0..UNROLL {
-                let xv = V::load(c.get(u * V::N..).unwrap_or(&[])).mul(sc);
-                lane_step(xv, &mut t[u], &mut l[u]);
-            }
-        }
-    }
-    // Tail: fewer than `step` elements, one lane of scalar work each.
-    let mut tt = [0.0f64; 64];
-    let mut ll = [0.0f64; 64];
-    let lanes = V::N * UNROLL;
-    for u in 0..UNROLL {
-        t[u].store(tt.get_mut(u * V::N..).unwrap_or(&mut []));
-        l[u].store(ll.get_mut(u * V::N..).unwrap_or(&mut []));
-    }
-    for (i, &v) in body.remainder().iter().enumerate() {
-        let xs = v * scale;
-        if let (Some(ti), Some(li)) = (tt.get_mut(i), ll.get_mut(i)) {
-            lane_step(xs, ti, li);
-        }
-    }
-    acc.fold(
-        class,
-        sigma,
-        tt.get(..lanes).unwrap_or(&[]),
-        ll.get(..lanes).unwrap_or(&[]),
-        steps,
-    );
-}
-
 /// One element of one lane: `T' = fma(x,x,T)`, `q = T' - T` (exact), `L += fma(x,x,-q)`.
 #[inline(always)]
 fn lane_step<V: Lanes>(x: V, t: &mut V, l: &mut V) {
@@ -434,7 +623,294 @@ fn lane_step<V: Lanes>(x: V, t: &mut V, l: &mut V) {
     *t = t2;
 }
 
-/// The portable kernel: the generic body with one-lane "vectors".
-pub(crate) fn accumulate_scalar(x: &[f64], acc: &mut Accumulator) {
-    accumulate::<f64>(x, acc);
+/// Pairwise sum of the `U` vectors (`U` a power of two; the order is fixed).
+#[inline(always)]
+fn pair_sum<V: Lanes, const U: usize>(mut v: [V; U]) -> V {
+    let mut w = U;
+    while w > 1 {
+        let h = w / 2;
+        for i in 0..h {
+            v[i] = v[2 * i].add(v[2 * i + 1]);
+        }
+        w = h;
+    }
+    v[0]
+}
+
+/// Runs the error-free steps of one block with offset `sigma` and scale `scale`; returns
+/// the lane-wise `s = sum_u (T_u - sigma)` and `L = sum_u L_u`.
+#[inline(always)]
+fn eft_block<V: Lanes, L: Load<V, U>, const U: usize>(
+    blk: &[L::Item<'_>],
+    scaled: bool,
+    scale: f64,
+    sigma: f64,
+) -> (V, V) {
+    let sig = V::splat(sigma);
+    let mut t = [sig; U];
+    let mut l = [V::splat(0.0); U];
+    if scaled {
+        let sc = V::splat(scale);
+        for c in blk {
+            let xs = L::load(c);
+            for u in 0..U {
+                lane_step(xs[u].mul(sc), &mut t[u], &mut l[u]);
+            }
+        }
+    } else {
+        for c in blk {
+            let xs = L::load(c);
+            for u in 0..U {
+                lane_step(xs[u], &mut t[u], &mut l[u]);
+            }
+        }
+    }
+    let mut d = [sig; U];
+    for u in 0..U {
+        d[u] = t[u].sub(sig);
+    }
+    (pair_sum(d), pair_sum(l))
+}
+
+/// `max |x|` over a block (NaN ignored) and whether a NaN was seen among lanes whose
+/// maximum stayed 0.
+#[inline(always)]
+fn amax_block<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>]) -> f64 {
+    let mut mx = [V::splat(0.0); U];
+    for c in blk {
+        let xs = L::load(c);
+        for u in 0..U {
+            mx[u] = mx[u].max(xs[u].abs());
+        }
+    }
+    let mut m = mx[0];
+    for v in mx.iter().skip(1) {
+        m = m.max(*v);
+    }
+    m.reduce_max()
+}
+
+/// True when the block holds a NaN (used when its `amax` is 0).
+#[inline(always)]
+fn has_nan<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>]) -> bool {
+    let mut acc = V::splat(0.0);
+    for c in blk {
+        for v in L::load(c) {
+            acc = acc.add(v);
+        }
+    }
+    acc.any_nan()
+}
+
+/// Per-block error bound of the binary64 path: `N U (m^2 + 7m) 2^-104 sigma`, which covers
+/// `N U ((m^2 + 6m) 2^-104 sigma + 2m 2^-1074)` because `sigma >= 2^-960` gives
+/// `2^-1073 < 2^-104 sigma` (and keeps the arithmetic away from subnormal numbers, which
+/// are slow on some CPUs).
+#[inline(always)]
+fn block_bound(lanes: usize, m: usize, sigma: f64) -> f64 {
+    let m = m as f64;
+    lanes as f64 * (m * m + 7.0 * m) * ERR_UNIT * sigma
+}
+
+/// The binary64 kernel body: accumulates the squares of the components delivered by
+/// `L` from `chunks` (blocks of at most `M` chunks) and by `LT` from `tail` (the values
+/// after the last whole chunk, loaded as one zero-padded chunk) into `acc`.  See the
+/// module documentation for the algorithm and its bound.
+#[inline(always)]
+pub(crate) fn accumulate64<
+    'a,
+    V: Lanes,
+    L: Load<V, U>,
+    LT: Load<V, U>,
+    const U: usize,
+    const M: usize,
+>(
+    chunks: &[L::Item<'a>],
+    tail: Option<LT::Item<'a>>,
+    acc: &mut Accumulator,
+) {
+    let mut run = Run::<V>::new(acc);
+    for blk in chunks.chunks(M) {
+        block64::<V, L, U, M>(blk, &mut run);
+    }
+    if let Some(t) = tail {
+        block64::<V, LT, U, M>(&[t], &mut run);
+    }
+    run.flush();
+}
+
+#[inline(always)]
+fn block64<V: Lanes, L: Load<V, U>, const U: usize, const M: usize>(
+    blk: &[L::Item<'_>],
+    run: &mut Run<'_, V>,
+) {
+    let m = blk.len();
+    let lanes = V::N * U;
+    // 1. Prediction: from the previous block, else from the first chunk.
+    let mut pred = None;
+    if run.acc.pred_sigma > 0.0 {
+        pred = Some((run.acc.pred_class, run.acc.pred_sigma));
+    } else if let Some(first) = blk.first() {
+        let a = amax_block::<V, L, U>(core::slice::from_ref(first));
+        if a > 0.0 && a.is_finite() {
+            let class = class_of(a);
+            let a_s = a * CLASS_SCALE[class];
+            let v = (lanes * M) as f64 * a_s * a_s;
+            let sigma = pow2_above(v);
+            if (SIGMA_MIN..=SIGMA_MAX).contains(&sigma) {
+                pred = Some((class, sigma));
+            }
+        }
+    }
+    if let Some((class, sigma)) = pred {
+        let scale = CLASS_SCALE[class];
+        let (s, l) = eft_block::<V, L, U>(blk, class != 1, scale, sigma);
+        if s.all_lt(V::splat(2.0 * sigma)) {
+            let total = s.reduce_add();
+            if total >= ACCEPT_LOW * sigma {
+                run.fold(class, s, l, block_bound(lanes, m, sigma));
+                predict(run.acc, class, total, m, M);
+                return;
+            }
+        }
+    }
+    // 2. The checked path.
+    let a = amax_block::<V, L, U>(blk);
+    if !a.is_finite() {
+        run.acc.mark_special();
+        return;
+    }
+    if a == 0.0 {
+        if has_nan::<V, L, U>(blk) {
+            run.acc.mark_special();
+        }
+        return;
+    }
+    let class = class_of(a);
+    let scale = CLASS_SCALE[class];
+    let a_s = a * scale;
+    let sigma = pow2_above((U * m) as f64 * a_s * a_s);
+    let (s, l) = eft_block::<V, L, U>(blk, class != 1, scale, sigma);
+    if !s.all_lt(V::splat(2.0 * sigma)) {
+        // Only a NaN can get here (amax is finite and sigma > U m amax_s^2).
+        run.acc.mark_special();
+        return;
+    }
+    run.fold(class, s, l, block_bound(lanes, m, sigma));
+    predict(run.acc, class, s.reduce_add(), m, M);
+}
+
+/// The prediction for the next block: the power of two above this block's sum scaled to a
+/// full block of `mm` chunks, if it lies in `[SIGMA_MIN, SIGMA_MAX]`.
+#[inline(always)]
+fn predict(acc: &mut Accumulator, class: usize, total: f64, m: usize, mm: usize) {
+    let v = total * (mm as f64 / m as f64);
+    let sigma = if v > 0.0 { pow2_above(v) } else { 0.0 };
+    if (SIGMA_MIN..=SIGMA_MAX).contains(&sigma) {
+        acc.pred_class = class;
+        acc.pred_sigma = sigma;
+    } else {
+        acc.pred_sigma = 0.0;
+    }
+}
+
+/// The binary32 kernel body (components already widened to binary64 by `load`): plain
+/// accumulation of the exact squares, with the bound of the module documentation.
+#[inline(always)]
+pub(crate) fn accumulate32<
+    'a,
+    V: Lanes,
+    L: Load<V, U>,
+    LT: Load<V, U>,
+    const U: usize,
+    const M: usize,
+>(
+    chunks: &[L::Item<'a>],
+    tail: Option<LT::Item<'a>>,
+    acc: &mut Accumulator,
+) {
+    let mut run = Run::<V>::new(acc);
+    for blk in chunks.chunks(M) {
+        block32::<V, L, U>(blk, &mut run);
+    }
+    if let Some(t) = tail {
+        block32::<V, LT, U>(&[t], &mut run);
+    }
+    run.flush();
+}
+
+#[inline(always)]
+fn block32<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>], run: &mut Run<'_, V>) {
+    let mut a = [V::splat(0.0); U];
+    for c in blk {
+        let xs = L::load(c);
+        for u in 0..U {
+            a[u] = xs[u].fma(xs[u], a[u]);
+        }
+    }
+    let s = pair_sum(a);
+    // Finite and not NaN: every binary32 square is below 2^256.
+    if !s.all_lt(V::splat(f64::MAX)) {
+        run.acc.mark_special();
+        return;
+    }
+    let total = s.reduce_add();
+    let err = (blk.len() as f64 + 4.0) * UNIT * total * (1.0 + UNIT);
+    run.fold(1, s, V::splat(0.0), err);
+}
+
+/// Short binary64 vectors: `xs` holds the components zero-padded; `n` is the number of
+/// components.  `None`: not decided here (out of range, NaN/Inf, undecided rounding).
+#[inline(always)]
+pub(crate) fn small64<V: Lanes, const K: usize>(xs: [V; K]) -> Option<f64> {
+    let mut p = V::splat(0.0);
+    for x in xs {
+        p = x.fma(x, p);
+    }
+    let p = p.reduce_add();
+    // Also rejects NaN and Inf.
+    if !(p >= pow2(-900) && p <= pow2(900)) {
+        return None;
+    }
+    let sigma = ldexp(1.0, exponent(p) + 2);
+    let sig = V::splat(sigma);
+    let mut t = sig;
+    let mut l = V::splat(0.0);
+    for x in xs {
+        lane_step(x, &mut t, &mut l);
+    }
+    // Every partial sum of the d's is a multiple of 2^-52 sigma below sigma: exact.
+    let hi = t.sub(sig).reduce_add();
+    let lsum = l.abs().reduce_add();
+    let lo = l.reduce_add();
+    let k = K as f64;
+    let log_n = (V::N.trailing_zeros() + 1) as f64;
+    // N (K^2 + 7K) 2^-104 sigma covers N (K^2 + 6K) 2^-104 sigma + 2n 2^-1074 (n <= N K and
+    // sigma > 2^-898).
+    let err = V::N as f64 * (k * k + 7.0 * k) * ERR_UNIT * sigma + 2.0 * log_n * UNIT * lsum;
+    if V::HAS_FMA {
+        round_sum::<true>(hi, lo, err, crate::exact::F64)
+    } else {
+        round_sum::<false>(hi, lo, err, crate::exact::F64)
+    }
+}
+
+/// Short binary32 vectors (components widened, zero-padded).
+#[inline(always)]
+pub(crate) fn small32<V: Lanes, const K: usize>(xs: [V; K]) -> Option<f64> {
+    let mut p = V::splat(0.0);
+    for x in xs {
+        p = x.fma(x, p);
+    }
+    let p = p.reduce_add();
+    if !(p > 0.0 && p <= f64::MAX) {
+        return if p == 0.0 { Some(0.0) } else { None };
+    }
+    let log_n = (V::N.trailing_zeros() + 1) as f64;
+    let err = (K as f64 + 4.0 + log_n) * UNIT * p;
+    if V::HAS_FMA {
+        round_sum::<true>(p, 0.0, err, crate::exact::F32)
+    } else {
+        round_sum::<false>(p, 0.0, err, crate::exact::F32)
+    }
 }

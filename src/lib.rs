@@ -45,6 +45,7 @@
 #![warn(missing_docs)]
 
 mod api;
+mod arch;
 mod consts;
 mod dispatch;
 mod exact;

@@ -68,6 +68,9 @@ pub trait Element: Copy + sealed::Sealed {
     /// The elements as contiguous binary64 values when that needs no conversion.
     #[doc(hidden)]
     fn as_f64s(s: &[Self]) -> Option<&[f64]>;
+    /// The elements as contiguous binary32 values when they are binary32 components.
+    #[doc(hidden)]
+    fn as_f32s(s: &[Self]) -> Option<&[f32]>;
 }
 
 impl Element for f64 {
@@ -86,6 +89,10 @@ impl Element for f64 {
     fn as_f64s(s: &[Self]) -> Option<&[f64]> {
         Some(s)
     }
+    #[inline]
+    fn as_f32s(_s: &[Self]) -> Option<&[f32]> {
+        None
+    }
 }
 
 impl Element for f32 {
@@ -103,6 +110,10 @@ impl Element for f32 {
     #[inline]
     fn as_f64s(_s: &[Self]) -> Option<&[f64]> {
         None
+    }
+    #[inline]
+    fn as_f32s(s: &[Self]) -> Option<&[f32]> {
+        Some(s)
     }
 }
 
@@ -126,6 +137,10 @@ impl Element for [f64; 2] {
     fn as_f64s(s: &[Self]) -> Option<&[f64]> {
         Some(s.as_flattened())
     }
+    #[inline]
+    fn as_f32s(_s: &[Self]) -> Option<&[f32]> {
+        None
+    }
 }
 
 impl Element for [f32; 2] {
@@ -144,6 +159,10 @@ impl Element for [f32; 2] {
     fn as_f64s(_s: &[Self]) -> Option<&[f64]> {
         None
     }
+    #[inline]
+    fn as_f32s(s: &[Self]) -> Option<&[f32]> {
+        Some(s.as_flattened())
+    }
 }
 
 /// Elements as a stream of binary64 chunks; the norm driver walks it once for the fast
@@ -156,6 +175,28 @@ pub trait ChunkSource {
     fn repeated(&self) -> Option<([f64; 2], u64)>;
     /// Calls `f` on consecutive chunks that together hold every real component once.
     fn for_each_chunk(&self, f: &mut dyn FnMut(&[f64]));
+}
+
+/// How the kernels read a view: a shape with a SIMD kernel of its own, or `Other` (gathered
+/// through [`ChunkSource::for_each_chunk`]).  Each slice is exactly the view's span
+/// `(n - 1) * |incx| + 1` elements (flattened to components for complex types), so the
+/// kernels read nothing outside what [`Strided::new`] checked.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Shape<'a> {
+    /// `incx = +-1`, binary64 components (real or complex): every value.
+    F64(&'a [f64]),
+    /// `incx = +-1`, binary32 components: every value.
+    F32(&'a [f32]),
+    /// Real binary64, `incx = +-2`: the values at even indices (`2n - 1` values).
+    Even64(&'a [f64]),
+    /// Complex binary64, `incx = +-2`: the values at `4i`, `4i + 1` (`4n - 2` values).
+    Pairs64(&'a [f64]),
+    /// Real binary32, `incx = +-2`: the values at even indices.
+    Even32(&'a [f32]),
+    /// Complex binary32, `incx = +-2`: the values at `4i`, `4i + 1`.
+    Pairs32(&'a [f32]),
+    /// Empty, `incx = 0`, or another stride.
+    Other,
 }
 
 /// Size of the gather buffer in binary64 values (16 KiB on the stack).
@@ -206,6 +247,30 @@ impl<'a, T: Element> Strided<'a, T> {
     /// True when the view has no elements.
     pub fn is_empty(&self) -> bool {
         self.n == 0
+    }
+
+    /// The shape the kernels read (see [`Shape`]).  Negative strides are the same set of
+    /// elements as positive ones, walked forwards.
+    #[inline]
+    pub(crate) fn shape(&self) -> Shape<'a> {
+        if self.n == 0 {
+            return Shape::Other;
+        }
+        match (self.stride, T::PARTS) {
+            (1, _) => match (T::as_f64s(self.data), T::as_f32s(self.data)) {
+                (Some(x), _) => Shape::F64(x),
+                (None, Some(x)) => Shape::F32(x),
+                _ => Shape::Other,
+            },
+            (2, p) => match (T::as_f64s(self.data), T::as_f32s(self.data), p) {
+                (Some(x), _, 1) => Shape::Even64(x),
+                (Some(x), _, _) => Shape::Pairs64(x),
+                (None, Some(x), 1) => Shape::Even32(x),
+                (None, Some(x), _) => Shape::Pairs32(x),
+                _ => Shape::Other,
+            },
+            _ => Shape::Other,
+        }
     }
 }
 

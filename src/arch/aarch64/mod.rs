@@ -1,0 +1,2 @@
+//! aarch64 kernels: NEON (Advanced SIMD, always present on aarch64 Linux).
+pub(crate) mod neon;

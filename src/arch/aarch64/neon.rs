@@ -1,0 +1,329 @@
+//! NEON (Advanced SIMD) kernels: 2 binary64 lanes, 8 independent accumulators, blocks of
+//! 128 chunks of 16 components.
+//!
+//! Strided shapes use the structure loads: `ld2` deinterleaves even elements (binary64 and,
+//! with `fcvtl` widening, binary32); complex pairs with stride 2 are one plain load each.
+//! Partial chunks and short vectors go through a zero-padded copy (NEON has no masked loads).
+
+use super::super::padded;
+use crate::dispatch::Kernels;
+use crate::kernel::{
+    accumulate32, accumulate64, small32, small64, Accumulator, Lanes, Load, MAX_LANES, SMALL_MAX,
+};
+use core::arch::aarch64::*;
+
+/// An array of vectors filled by a loop (no closure: closures do not inherit
+/// `#[target_feature]`, which would keep the intrinsics inside them from being inlined).
+macro_rules! unrolled {
+    (|$u:ident| $e:expr) => {{
+        let mut out = [V::splat(0.0); _];
+        for ($u, o) in out.iter_mut().enumerate() {
+            *o = $e;
+        }
+        out
+    }};
+}
+
+/// Independent accumulators.
+const U: usize = 8;
+/// Chunks per block (2048 components of a contiguous binary64 vector).
+const M: usize = 128;
+/// Components per chunk.
+const CH: usize = 2 * U;
+
+/// True when this CPU has NEON (always on aarch64 Linux; detected for form's sake).
+pub(crate) fn is_available() -> bool {
+    std::arch::is_aarch64_feature_detected!("neon")
+}
+
+/// Two binary64 lanes.  Private: values exist only inside this module's
+/// `#[target_feature(enable = "neon")]` trampolines, so every intrinsic below runs on a CPU
+/// that has NEON.
+#[derive(Clone, Copy)]
+struct V(float64x2_t);
+
+impl Lanes for V {
+    const N: usize = 2;
+    const HAS_FMA: bool = true;
+    #[inline(always)]
+    fn splat(v: f64) -> Self {
+        // SAFETY: NEON is available (see the type's documentation).
+        V(unsafe { vdupq_n_f64(v) })
+    }
+    #[inline(always)]
+    fn to_arr(self, a: &mut [f64; MAX_LANES]) {
+        // SAFETY: NEON is available; `a` holds at least 2 writable values.
+        unsafe { vst1q_f64(a.as_mut_ptr(), self.0) }
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        // SAFETY: NEON is available.
+        V(unsafe { vabsq_f64(self.0) })
+    }
+    #[inline(always)]
+    fn max(self, o: Self) -> Self {
+        // SAFETY: NEON is available.  fmaxnm returns the number when the other operand is a
+        // quiet NaN (a signalling NaN gives NaN, which makes amax non-finite: the block is
+        // then treated as special and the rescan finds the NaN, the same result).
+        V(unsafe { vmaxnmq_f64(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        // SAFETY: NEON is available.
+        V(unsafe { vmulq_f64(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        // SAFETY: NEON is available.
+        V(unsafe { vaddq_f64(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        // SAFETY: NEON is available.
+        V(unsafe { vsubq_f64(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn fma(self, b: Self, c: Self) -> Self {
+        // SAFETY: NEON is available.  vfmaq_f64(c, a, b) = c + a * b, one rounding.
+        V(unsafe { vfmaq_f64(c.0, self.0, b.0) })
+    }
+    #[inline(always)]
+    fn fms(self, b: Self, c: Self) -> Self {
+        // SAFETY: NEON is available.  a * b - c = (-c) + a * b, one rounding.
+        V(unsafe { vfmaq_f64(vnegq_f64(c.0), self.0, b.0) })
+    }
+    #[inline(always)]
+    fn reduce_max(self) -> f64 {
+        // SAFETY: NEON is available.
+        unsafe { vmaxnmvq_f64(self.0) }
+    }
+    #[inline(always)]
+    fn reduce_add(self) -> f64 {
+        // SAFETY: NEON is available.
+        unsafe { vaddvq_f64(self.0) }
+    }
+    #[inline(always)]
+    fn all_lt(self, o: Self) -> bool {
+        // SAFETY: NEON is available.
+        unsafe { vminvq_u32(vreinterpretq_u32_u64(vcltq_f64(self.0, o.0))) == u32::MAX }
+    }
+    #[inline(always)]
+    fn any_nan(self) -> bool {
+        // SAFETY: NEON is available.
+        unsafe { vminvq_u32(vreinterpretq_u32_u64(vceqq_f64(self.0, self.0))) != u32::MAX }
+    }
+}
+
+/// `U` vectors from 16 consecutive binary64 values.
+#[inline(always)]
+fn load_f64(c: &[f64; CH]) -> [V; U] {
+    let p = c.as_ptr();
+    // SAFETY: NEON is available; lane group u reads c[2u..2u + 2], inside the array.
+    unrolled!(|u| V(unsafe { vld1q_f64(p.add(2 * u)) }))
+}
+
+/// `U` vectors from 16 consecutive binary32 values, widened exactly.
+#[inline(always)]
+fn load_f32(c: &[f32; CH]) -> [V; U] {
+    let p = c.as_ptr();
+    // SAFETY: NEON is available; lane group u reads c[2u..2u + 2], inside the array.
+    unrolled!(|u| V(unsafe { vcvt_f64_f32(vld1_f32(p.add(2 * u))) }))
+}
+
+/// The even-indexed values of 32 binary64 values (`ld2`).
+#[inline(always)]
+fn load_even64(c: &[f64; 2 * CH]) -> [V; U] {
+    let p = c.as_ptr();
+    // SAFETY: NEON is available; reads c[4u..4u + 4], inside the array.
+    unrolled!(|u| V(unsafe { vld2q_f64(p.add(4 * u)).0 }))
+}
+
+/// The values at indices `4i`, `4i + 1` of 32 binary64 values (complex pairs).
+#[inline(always)]
+fn load_pairs64(c: &[f64; 2 * CH]) -> [V; U] {
+    let p = c.as_ptr();
+    // SAFETY: NEON is available; reads c[4u..4u + 2], inside the array.
+    unrolled!(|u| V(unsafe { vld1q_f64(p.add(4 * u)) }))
+}
+
+/// The even-indexed values of 32 binary32 values, widened (`ld2`).
+#[inline(always)]
+fn load_even32(c: &[f32; 2 * CH]) -> [V; U] {
+    let p = c.as_ptr();
+    // SAFETY: NEON is available; reads c[4u..4u + 4], inside the array.
+    unrolled!(|u| V(unsafe { vcvt_f64_f32(vld2_f32(p.add(4 * u)).0) }))
+}
+
+/// The values at indices `4i`, `4i + 1` of 32 binary32 values, widened.
+#[inline(always)]
+fn load_pairs32(c: &[f32; 2 * CH]) -> [V; U] {
+    let p = c.as_ptr();
+    // SAFETY: NEON is available; reads c[4u..4u + 2], inside the array.
+    unrolled!(|u| V(unsafe { vcvt_f64_f32(vld1_f32(p.add(4 * u))) }))
+}
+
+/// A whole-chunk loader and a partial-chunk loader (through a zero-padded copy).
+macro_rules! shape {
+    ($main:ident, $tail:ident, $t:ty, $w:expr, $load:path) => {
+        struct $main;
+        impl Load<V, U> for $main {
+            type Item<'a> = [$t; $w];
+            #[inline(always)]
+            fn load(c: &[$t; $w]) -> [V; U] {
+                $load(c)
+            }
+        }
+        struct $tail;
+        impl Load<V, U> for $tail {
+            type Item<'a> = &'a [$t];
+            #[inline(always)]
+            fn load(t: &&[$t]) -> [V; U] {
+                $load(&padded::<$t, { $w }>(t))
+            }
+        }
+    };
+}
+shape!(F64s, F64sTail, f64, CH, load_f64);
+shape!(F32s, F32sTail, f32, CH, load_f32);
+shape!(Even64, Even64Tail, f64, 2 * CH, load_even64);
+shape!(Pairs64, Pairs64Tail, f64, 2 * CH, load_pairs64);
+shape!(Even32, Even32Tail, f32, 2 * CH, load_even32);
+shape!(Pairs32, Pairs32Tail, f32, 2 * CH, load_pairs32);
+
+/// # Safety
+/// The CPU must support NEON.
+#[target_feature(enable = "neon")]
+unsafe fn f64s_tf(x: &[f64], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<CH>();
+    accumulate64::<V, F64s, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support NEON.
+#[target_feature(enable = "neon")]
+unsafe fn f32s_tf(x: &[f32], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<CH>();
+    accumulate32::<V, F32s, F32sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support NEON.
+#[target_feature(enable = "neon")]
+unsafe fn even64_tf(x: &[f64], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<{ 2 * CH }>();
+    accumulate64::<V, Even64, Even64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support NEON.
+#[target_feature(enable = "neon")]
+unsafe fn pairs64_tf(x: &[f64], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<{ 2 * CH }>();
+    accumulate64::<V, Pairs64, Pairs64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support NEON.
+#[target_feature(enable = "neon")]
+unsafe fn even32_tf(x: &[f32], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<{ 2 * CH }>();
+    accumulate32::<V, Even32, Even32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support NEON.
+#[target_feature(enable = "neon")]
+unsafe fn pairs32_tf(x: &[f32], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<{ 2 * CH }>();
+    accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// `K` vectors holding `x` zero-padded (`x.len() <= 2 K`).
+#[inline(always)]
+fn small_vectors<const K: usize>(b: &[f64; SMALL_MAX]) -> [V; K] {
+    let p = b.as_ptr();
+    // SAFETY: NEON is available; 2K <= SMALL_MAX, so b[2k..2k + 2] is inside the array.
+    unrolled!(|k| V(unsafe { vld1q_f64(p.add(2 * k)) }))
+}
+
+/// # Safety
+/// The CPU must support NEON.
+#[target_feature(enable = "neon")]
+unsafe fn small64_tf(x: &[f64]) -> Option<f64> {
+    if x.len() > SMALL_MAX {
+        return None;
+    }
+    let b = padded::<f64, SMALL_MAX>(x);
+    if x.len() <= 8 {
+        small64::<V, 4>(small_vectors::<4>(&b))
+    } else {
+        small64::<V, 16>(small_vectors::<16>(&b))
+    }
+}
+
+/// # Safety
+/// The CPU must support NEON.
+#[target_feature(enable = "neon")]
+unsafe fn small32_tf(x: &[f32]) -> Option<f64> {
+    if x.len() > SMALL_MAX {
+        return None;
+    }
+    let mut b = [0.0f64; SMALL_MAX];
+    for (d, s) in b.iter_mut().zip(x) {
+        *d = f64::from(*s);
+    }
+    if x.len() <= 8 {
+        small32::<V, 4>(small_vectors::<4>(&b))
+    } else {
+        small32::<V, 16>(small_vectors::<16>(&b))
+    }
+}
+
+/// The NEON entries (each falls back to the portable path on a CPU without NEON).
+pub(crate) static KERNELS: Kernels = Kernels {
+    f64s,
+    f32s,
+    even64,
+    pairs64,
+    even32,
+    pairs32,
+    small64: small64_entry,
+    small32: small32_entry,
+};
+
+macro_rules! entry {
+    ($name:ident, $tf:ident, $fallback:path, $t:ty) => {
+        fn $name(x: &[$t], acc: &mut Accumulator) {
+            if is_available() {
+                // SAFETY: the CPU supports NEON (checked just above).
+                unsafe { $tf(x, acc) }
+            } else {
+                $fallback(x, acc)
+            }
+        }
+    };
+}
+entry!(f64s, f64s_tf, super::super::scalar::f64s, f64);
+entry!(f32s, f32s_tf, super::super::scalar::f32s, f32);
+entry!(even64, even64_tf, super::super::scalar::even64, f64);
+entry!(pairs64, pairs64_tf, super::super::scalar::pairs64, f64);
+entry!(even32, even32_tf, super::super::scalar::even32, f32);
+entry!(pairs32, pairs32_tf, super::super::scalar::pairs32, f32);
+
+fn small64_entry(x: &[f64]) -> Option<f64> {
+    if is_available() {
+        // SAFETY: the CPU supports NEON (checked just above).
+        unsafe { small64_tf(x) }
+    } else {
+        super::super::scalar::small64_entry(x)
+    }
+}
+
+fn small32_entry(x: &[f32]) -> Option<f64> {
+    if is_available() {
+        // SAFETY: the CPU supports NEON (checked just above).
+        unsafe { small32_tf(x) }
+    } else {
+        super::super::scalar::small32_entry(x)
+    }
+}

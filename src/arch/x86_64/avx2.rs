@@ -1,0 +1,473 @@
+//! AVX2 + FMA kernels: 4 binary64 lanes, 4 independent accumulators, blocks of 128 chunks
+//! of 16 components.
+//!
+//! Strided shapes are deinterleaved in registers: `vunpcklpd` (even binary64 elements, in
+//! the order 0, 4, 2, 6, which does not matter for a sum) and `vperm2f128` (complex pairs);
+//! `vpermps` / `vpermpd` before the `vcvtps2pd` widening for binary32.  Short vectors use
+//! `vmaskmovpd` / `vmaskmovps` (no access to masked-off lanes).
+
+use crate::dispatch::Kernels;
+use crate::kernel::{
+    accumulate32, accumulate64, small32, small64, Accumulator, Lanes, Load, MAX_LANES, SMALL_MAX,
+};
+use core::arch::x86_64::*;
+
+/// An array of vectors filled by a loop (no closure: closures do not inherit
+/// `#[target_feature]`, which would keep the intrinsics inside them from being inlined).
+macro_rules! unrolled {
+    (|$u:ident| $e:expr) => {{
+        let mut out = [V::splat(0.0); _];
+        for ($u, o) in out.iter_mut().enumerate() {
+            *o = $e;
+        }
+        out
+    }};
+}
+
+/// Independent accumulators.
+const U: usize = 4;
+/// Chunks per block (2048 components of a contiguous binary64 vector).
+const M: usize = 128;
+/// Components per chunk.
+const CH: usize = 4 * U;
+
+/// True when this CPU has AVX2 and FMA (cached by std).
+pub(crate) fn is_available() -> bool {
+    is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
+}
+
+/// Four binary64 lanes.  Private: values exist only inside this module's
+/// `#[target_feature(enable = "avx2,fma")]` trampolines, so every intrinsic below runs on a
+/// CPU that has AVX2 and FMA.
+#[derive(Clone, Copy)]
+struct V(__m256d);
+
+impl Lanes for V {
+    const N: usize = 4;
+    const HAS_FMA: bool = true;
+    #[inline(always)]
+    fn splat(v: f64) -> Self {
+        // SAFETY: AVX is available (see the type's documentation).
+        V(unsafe { _mm256_set1_pd(v) })
+    }
+    #[inline(always)]
+    fn to_arr(self, a: &mut [f64; MAX_LANES]) {
+        // SAFETY: AVX is available; `a` holds at least 4 writable values.
+        unsafe { _mm256_storeu_pd(a.as_mut_ptr(), self.0) }
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        // SAFETY: AVX is available.  Clears the sign bits.
+        V(unsafe { _mm256_andnot_pd(_mm256_set1_pd(-0.0), self.0) })
+    }
+    #[inline(always)]
+    fn max(self, o: Self) -> Self {
+        // SAFETY: AVX is available.  vmaxpd returns its second operand when either is NaN:
+        // here `self`, so a NaN in `o` is not propagated.
+        V(unsafe { _mm256_max_pd(o.0, self.0) })
+    }
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        // SAFETY: AVX is available.
+        V(unsafe { _mm256_mul_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        // SAFETY: AVX is available.
+        V(unsafe { _mm256_add_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        // SAFETY: AVX is available.
+        V(unsafe { _mm256_sub_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn fma(self, b: Self, c: Self) -> Self {
+        // SAFETY: FMA is available.
+        V(unsafe { _mm256_fmadd_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn fms(self, b: Self, c: Self) -> Self {
+        // SAFETY: FMA is available.
+        V(unsafe { _mm256_fmsub_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn reduce_max(self) -> f64 {
+        // SAFETY: AVX is available.
+        unsafe {
+            let h = _mm_max_pd(
+                _mm256_castpd256_pd128(self.0),
+                _mm256_extractf128_pd::<1>(self.0),
+            );
+            _mm_cvtsd_f64(_mm_max_pd(h, _mm_unpackhi_pd(h, h)))
+        }
+    }
+    #[inline(always)]
+    fn reduce_add(self) -> f64 {
+        // SAFETY: AVX is available.
+        unsafe {
+            let h = _mm_add_pd(
+                _mm256_castpd256_pd128(self.0),
+                _mm256_extractf128_pd::<1>(self.0),
+            );
+            _mm_cvtsd_f64(_mm_add_pd(h, _mm_unpackhi_pd(h, h)))
+        }
+    }
+    #[inline(always)]
+    fn all_lt(self, o: Self) -> bool {
+        // SAFETY: AVX is available.
+        unsafe { _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(self.0, o.0)) == 0xf }
+    }
+    #[inline(always)]
+    fn any_nan(self) -> bool {
+        // SAFETY: AVX is available.
+        unsafe { _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_UNORD_Q>(self.0, self.0)) != 0 }
+    }
+}
+
+/// `U` vectors from 16 consecutive binary64 values.
+#[inline(always)]
+fn load_f64(c: &[f64; CH]) -> [V; U] {
+    let p = c.as_ptr();
+    // SAFETY: AVX is available; lane group u reads c[4u..4u + 4], inside the array.
+    unrolled!(|u| V(unsafe { _mm256_loadu_pd(p.add(4 * u)) }))
+}
+
+/// `U` vectors from 16 consecutive binary32 values, widened exactly.
+#[inline(always)]
+fn load_f32(c: &[f32; CH]) -> [V; U] {
+    let p = c.as_ptr();
+    // SAFETY: AVX is available; lane group u reads c[4u..4u + 4], inside the array.
+    unrolled!(|u| V(unsafe { _mm256_cvtps_pd(_mm_loadu_ps(p.add(4 * u))) }))
+}
+
+/// The even-indexed values of 32 binary64 values.
+#[inline(always)]
+fn load_even64(c: &[f64; 2 * CH]) -> [V; U] {
+    let p = c.as_ptr();
+    unrolled!(|u| {
+        // SAFETY: AVX is available; reads c[8u..8u + 8], inside the array.
+        V(unsafe {
+            let a = _mm256_loadu_pd(p.add(8 * u));
+            let b = _mm256_loadu_pd(p.add(8 * u + 4));
+            _mm256_unpacklo_pd(a, b)
+        })
+    })
+}
+
+/// The values at indices `4i`, `4i + 1` of 32 binary64 values (complex pairs).
+#[inline(always)]
+fn load_pairs64(c: &[f64; 2 * CH]) -> [V; U] {
+    let p = c.as_ptr();
+    unrolled!(|u| {
+        // SAFETY: AVX is available; reads c[8u..8u + 8], inside the array.
+        V(unsafe {
+            let a = _mm256_loadu_pd(p.add(8 * u));
+            let b = _mm256_loadu_pd(p.add(8 * u + 4));
+            _mm256_permute2f128_pd::<0x20>(a, b)
+        })
+    })
+}
+
+/// The even-indexed values of 32 binary32 values, widened.
+#[inline(always)]
+fn load_even32(c: &[f32; 2 * CH]) -> [V; U] {
+    let p = c.as_ptr();
+    unrolled!(|u| {
+        // SAFETY: AVX2 is available; reads c[8u..8u + 8], inside the array.
+        V(unsafe {
+            let idx = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+            let v = _mm256_permutevar8x32_ps(_mm256_loadu_ps(p.add(8 * u)), idx);
+            _mm256_cvtps_pd(_mm256_castps256_ps128(v))
+        })
+    })
+}
+
+/// The values at indices `4i`, `4i + 1` of 32 binary32 values, widened.
+#[inline(always)]
+fn load_pairs32(c: &[f32; 2 * CH]) -> [V; U] {
+    let p = c.as_ptr();
+    unrolled!(|u| {
+        // SAFETY: AVX2 is available; reads c[8u..8u + 8], inside the array.  Each 64-bit
+        // group is one complex binary32; groups 0 and 2 are the wanted ones.
+        V(unsafe {
+            let v = _mm256_castps_pd(_mm256_loadu_ps(p.add(8 * u)));
+            let w = _mm256_permute4x64_pd::<0b1000>(v);
+            _mm256_cvtps_pd(_mm_castpd_ps(_mm256_castpd256_pd128(w)))
+        })
+    })
+}
+
+/// `t[start..start + 4]` with zeros past the end of `t` (`vmaskmovpd`).
+#[inline(always)]
+fn mload_pd(t: &[f64], start: usize) -> __m256d {
+    let cnt = t.len().saturating_sub(start).min(4) as i64;
+    // SAFETY: AVX2 is available.  vmaskmovpd accesses only the lanes whose mask sign bit is
+    // set, i < cnt: t[start..start + cnt], inside the slice (none when cnt == 0: the pointer,
+    // formed with wrapping_add, is then not dereferenced); the others read as zero and
+    // cannot fault.
+    unsafe {
+        let m = _mm256_cmpgt_epi64(_mm256_set1_epi64x(cnt), _mm256_setr_epi64x(0, 1, 2, 3));
+        _mm256_maskload_pd(t.as_ptr().wrapping_add(start), m)
+    }
+}
+
+/// `t[start..start + 4]` widened, zeros past the end (`vmaskmovps`).
+#[inline(always)]
+fn mload_ps4(t: &[f32], start: usize) -> __m256d {
+    let cnt = t.len().saturating_sub(start).min(4) as i32;
+    // SAFETY: AVX2 is available; as in `mload_pd`, only t[start..start + cnt] is accessed.
+    unsafe {
+        let m = _mm_cmpgt_epi32(_mm_set1_epi32(cnt), _mm_setr_epi32(0, 1, 2, 3));
+        _mm256_cvtps_pd(_mm_maskload_ps(t.as_ptr().wrapping_add(start), m))
+    }
+}
+
+/// `t[start..start + 8]`, zeros past the end (`vmaskmovps`).
+#[inline(always)]
+fn mload_ps8(t: &[f32], start: usize) -> __m256 {
+    let cnt = t.len().saturating_sub(start).min(8) as i32;
+    // SAFETY: AVX2 is available; as in `mload_pd`, only t[start..start + cnt] is accessed.
+    unsafe {
+        let m = _mm256_cmpgt_epi32(
+            _mm256_set1_epi32(cnt),
+            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+        );
+        _mm256_maskload_ps(t.as_ptr().wrapping_add(start), m)
+    }
+}
+
+#[inline(always)]
+fn tail_f64(t: &&[f64]) -> [V; U] {
+    unrolled!(|u| V(mload_pd(t, 4 * u)))
+}
+
+#[inline(always)]
+fn tail_f32(t: &&[f32]) -> [V; U] {
+    unrolled!(|u| V(mload_ps4(t, 4 * u)))
+}
+
+#[inline(always)]
+fn tail_even64(t: &&[f64]) -> [V; U] {
+    unrolled!(|u| {
+        let (a, b) = (mload_pd(t, 8 * u), mload_pd(t, 8 * u + 4));
+        // SAFETY: AVX is available.
+        V(unsafe { _mm256_unpacklo_pd(a, b) })
+    })
+}
+
+#[inline(always)]
+fn tail_pairs64(t: &&[f64]) -> [V; U] {
+    unrolled!(|u| {
+        let (a, b) = (mload_pd(t, 8 * u), mload_pd(t, 8 * u + 4));
+        // SAFETY: AVX is available.
+        V(unsafe { _mm256_permute2f128_pd::<0x20>(a, b) })
+    })
+}
+
+#[inline(always)]
+fn tail_even32(t: &&[f32]) -> [V; U] {
+    unrolled!(|u| {
+        let v = mload_ps8(t, 8 * u);
+        // SAFETY: AVX2 is available.
+        V(unsafe {
+            let idx = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+            _mm256_cvtps_pd(_mm256_castps256_ps128(_mm256_permutevar8x32_ps(v, idx)))
+        })
+    })
+}
+
+#[inline(always)]
+fn tail_pairs32(t: &&[f32]) -> [V; U] {
+    unrolled!(|u| {
+        let v = mload_ps8(t, 8 * u);
+        // SAFETY: AVX2 is available.
+        V(unsafe {
+            let w = _mm256_permute4x64_pd::<0b1000>(_mm256_castps_pd(v));
+            _mm256_cvtps_pd(_mm_castpd_ps(_mm256_castpd256_pd128(w)))
+        })
+    })
+}
+
+/// A whole-chunk loader and a partial-chunk loader for one input shape.
+macro_rules! shape {
+    ($main:ident, $tail:ident, $t:ty, $w:expr, $load:path, $load_tail:path) => {
+        struct $main;
+        impl Load<V, U> for $main {
+            type Item<'a> = [$t; $w];
+            #[inline(always)]
+            fn load(c: &[$t; $w]) -> [V; U] {
+                $load(c)
+            }
+        }
+        struct $tail;
+        impl Load<V, U> for $tail {
+            type Item<'a> = &'a [$t];
+            #[inline(always)]
+            fn load(t: &&[$t]) -> [V; U] {
+                $load_tail(t)
+            }
+        }
+    };
+}
+shape!(F64s, F64sTail, f64, CH, load_f64, tail_f64);
+shape!(F32s, F32sTail, f32, CH, load_f32, tail_f32);
+shape!(Even64, Even64Tail, f64, 2 * CH, load_even64, tail_even64);
+shape!(
+    Pairs64,
+    Pairs64Tail,
+    f64,
+    2 * CH,
+    load_pairs64,
+    tail_pairs64
+);
+shape!(Even32, Even32Tail, f32, 2 * CH, load_even32, tail_even32);
+shape!(
+    Pairs32,
+    Pairs32Tail,
+    f32,
+    2 * CH,
+    load_pairs32,
+    tail_pairs32
+);
+
+/// `K` vectors holding `x` zero-padded (`x.len() <= 4 K`), with masked loads.
+#[inline(always)]
+fn load_small64<const K: usize>(x: &[f64]) -> [V; K] {
+    unrolled!(|k| V(mload_pd(x, 4 * k)))
+}
+
+/// `K` vectors holding `x` widened and zero-padded (`x.len() <= 4 K`).
+#[inline(always)]
+fn load_small32<const K: usize>(x: &[f32]) -> [V; K] {
+    unrolled!(|k| V(mload_ps4(x, 4 * k)))
+}
+
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+unsafe fn f64s_tf(x: &[f64], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<CH>();
+    accumulate64::<V, F64s, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+unsafe fn f32s_tf(x: &[f32], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<CH>();
+    accumulate32::<V, F32s, F32sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+unsafe fn even64_tf(x: &[f64], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<{ 2 * CH }>();
+    accumulate64::<V, Even64, Even64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+unsafe fn pairs64_tf(x: &[f64], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<{ 2 * CH }>();
+    accumulate64::<V, Pairs64, Pairs64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+unsafe fn even32_tf(x: &[f32], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<{ 2 * CH }>();
+    accumulate32::<V, Even32, Even32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+unsafe fn pairs32_tf(x: &[f32], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<{ 2 * CH }>();
+    accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+unsafe fn small64_tf(x: &[f64]) -> Option<f64> {
+    let n = x.len();
+    if n <= 8 {
+        small64::<V, 2>(load_small64::<2>(x))
+    } else if n <= 16 {
+        small64::<V, 4>(load_small64::<4>(x))
+    } else if n <= SMALL_MAX {
+        small64::<V, 8>(load_small64::<8>(x))
+    } else {
+        None
+    }
+}
+
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+unsafe fn small32_tf(x: &[f32]) -> Option<f64> {
+    let n = x.len();
+    if n <= 8 {
+        small32::<V, 2>(load_small32::<2>(x))
+    } else if n <= 16 {
+        small32::<V, 4>(load_small32::<4>(x))
+    } else if n <= SMALL_MAX {
+        small32::<V, 8>(load_small32::<8>(x))
+    } else {
+        None
+    }
+}
+
+/// The AVX2 entries (each falls back to the portable path on a CPU without AVX2 + FMA).
+pub(crate) static KERNELS: Kernels = Kernels {
+    f64s,
+    f32s,
+    even64,
+    pairs64,
+    even32,
+    pairs32,
+    small64: small64_entry,
+    small32: small32_entry,
+};
+
+macro_rules! entry {
+    ($name:ident, $tf:ident, $fallback:path, $t:ty) => {
+        fn $name(x: &[$t], acc: &mut Accumulator) {
+            if is_available() {
+                // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+                unsafe { $tf(x, acc) }
+            } else {
+                $fallback(x, acc)
+            }
+        }
+    };
+}
+entry!(f64s, f64s_tf, super::super::scalar::f64s, f64);
+entry!(f32s, f32s_tf, super::super::scalar::f32s, f32);
+entry!(even64, even64_tf, super::super::scalar::even64, f64);
+entry!(pairs64, pairs64_tf, super::super::scalar::pairs64, f64);
+entry!(even32, even32_tf, super::super::scalar::even32, f32);
+entry!(pairs32, pairs32_tf, super::super::scalar::pairs32, f32);
+
+fn small64_entry(x: &[f64]) -> Option<f64> {
+    if is_available() {
+        // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+        unsafe { small64_tf(x) }
+    } else {
+        super::super::scalar::small64_entry(x)
+    }
+}
+
+fn small32_entry(x: &[f32]) -> Option<f64> {
+    if is_available() {
+        // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+        unsafe { small32_tf(x) }
+    } else {
+        super::super::scalar::small32_entry(x)
+    }
+}

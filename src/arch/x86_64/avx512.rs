@@ -1,0 +1,453 @@
+//! AVX-512 (F + VL) kernels: 8 binary64 lanes, 8 independent accumulators, blocks of
+//! 64 chunks of 64 components.
+//!
+//! Strided shapes are deinterleaved in registers: `vpermt2pd` for binary64 (even elements
+//! or complex pairs of two loads), `vpmovqd` / `vpermq` before the `vcvtps2pd` widening
+//! for binary32.  Short vectors use masked loads (no access to masked-off lanes).
+
+use crate::dispatch::Kernels;
+use crate::kernel::{
+    accumulate32, accumulate64, small32, small64, Accumulator, Lanes, Load, MAX_LANES, SMALL_MAX,
+};
+use core::arch::x86_64::*;
+
+/// An array of vectors filled by a loop (no closure: closures do not inherit
+/// `#[target_feature]`, which would keep the intrinsics inside them from being inlined).
+macro_rules! unrolled {
+    (|$u:ident| $e:expr) => {{
+        let mut out = [V::splat(0.0); _];
+        for ($u, o) in out.iter_mut().enumerate() {
+            *o = $e;
+        }
+        out
+    }};
+}
+
+/// Independent accumulators.
+const U: usize = 8;
+/// Chunks per block (4096 components of a contiguous binary64 vector).
+const M: usize = 64;
+/// Components per chunk.
+const CH: usize = 8 * U;
+
+/// True when this CPU has AVX-512F and AVX-512VL (cached by std).
+pub(crate) fn is_available() -> bool {
+    is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl")
+}
+
+/// Eight binary64 lanes.  Private: values exist only inside this module's
+/// `#[target_feature(enable = "avx512f,avx512vl")]` trampolines, so every intrinsic below runs
+/// on a CPU that has AVX-512F and VL.
+#[derive(Clone, Copy)]
+struct V(__m512d);
+
+impl Lanes for V {
+    const N: usize = 8;
+    const HAS_FMA: bool = true;
+    #[inline(always)]
+    fn splat(v: f64) -> Self {
+        // SAFETY: AVX-512F is available (see the type's documentation).
+        V(unsafe { _mm512_set1_pd(v) })
+    }
+    #[inline(always)]
+    fn to_arr(self, a: &mut [f64; MAX_LANES]) {
+        // SAFETY: AVX-512F is available; `a` holds 8 writable values.
+        unsafe { _mm512_storeu_pd(a.as_mut_ptr(), self.0) }
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_abs_pd(self.0) })
+    }
+    #[inline(always)]
+    fn max(self, o: Self) -> Self {
+        // SAFETY: AVX-512F is available.  vmaxpd returns its second operand when either is
+        // NaN: here `self`, so a NaN in `o` is not propagated.
+        V(unsafe { _mm512_max_pd(o.0, self.0) })
+    }
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_mul_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_add_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_sub_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn fma(self, b: Self, c: Self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_fmadd_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn fms(self, b: Self, c: Self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_fmsub_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn reduce_max(self) -> f64 {
+        // SAFETY: AVX-512F is available.
+        unsafe { _mm512_reduce_max_pd(self.0) }
+    }
+    #[inline(always)]
+    fn reduce_add(self) -> f64 {
+        // SAFETY: AVX-512F is available.
+        unsafe { _mm512_reduce_add_pd(self.0) }
+    }
+    #[inline(always)]
+    fn all_lt(self, o: Self) -> bool {
+        // SAFETY: AVX-512F is available.
+        unsafe { _mm512_cmp_pd_mask::<_CMP_LT_OQ>(self.0, o.0) == 0xff }
+    }
+    #[inline(always)]
+    fn any_nan(self) -> bool {
+        // SAFETY: AVX-512F is available.
+        unsafe { _mm512_cmp_pd_mask::<_CMP_UNORD_Q>(self.0, self.0) != 0 }
+    }
+}
+
+/// `U` vectors from 64 consecutive binary64 values.
+#[inline(always)]
+fn load_f64(c: &[f64; CH]) -> [V; U] {
+    let p = c.as_ptr();
+    // SAFETY: AVX-512F is available; lane group u reads c[8u..8u + 8], inside the array.
+    unrolled!(|u| V(unsafe { _mm512_loadu_pd(p.add(8 * u)) }))
+}
+
+/// `U` vectors from 64 consecutive binary32 values, widened exactly.
+#[inline(always)]
+fn load_f32(c: &[f32; CH]) -> [V; U] {
+    let p = c.as_ptr();
+    // SAFETY: AVX-512F is available; lane group u reads c[8u..8u + 8], inside the array.
+    unrolled!(|u| V(unsafe { _mm512_cvtps_pd(_mm256_loadu_ps(p.add(8 * u))) }))
+}
+
+/// The even-indexed values of 128 binary64 values.
+#[inline(always)]
+fn load_even64(c: &[f64; 2 * CH]) -> [V; U] {
+    let p = c.as_ptr();
+    unrolled!(|u| {
+        // SAFETY: AVX-512F is available; reads c[16u..16u + 16], inside the array.
+        V(unsafe {
+            let idx = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+            let a = _mm512_loadu_pd(p.add(16 * u));
+            let b = _mm512_loadu_pd(p.add(16 * u + 8));
+            _mm512_permutex2var_pd(a, idx, b)
+        })
+    })
+}
+
+/// The values at indices `4i`, `4i + 1` of 128 binary64 values (complex pairs).
+#[inline(always)]
+fn load_pairs64(c: &[f64; 2 * CH]) -> [V; U] {
+    let p = c.as_ptr();
+    unrolled!(|u| {
+        // SAFETY: AVX-512F is available; reads c[16u..16u + 16], inside the array.
+        V(unsafe {
+            let idx = _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13);
+            let a = _mm512_loadu_pd(p.add(16 * u));
+            let b = _mm512_loadu_pd(p.add(16 * u + 8));
+            _mm512_permutex2var_pd(a, idx, b)
+        })
+    })
+}
+
+/// The even-indexed values of 128 binary32 values, widened.
+#[inline(always)]
+fn load_even32(c: &[f32; 2 * CH]) -> [V; U] {
+    let p = c.as_ptr();
+    unrolled!(|u| {
+        // SAFETY: AVX-512F is available; reads c[16u..16u + 16], inside the array.  The low
+        // half of each 64-bit group is the even-indexed binary32 value (little endian).
+        V(unsafe {
+            let v = _mm512_loadu_si512(p.add(16 * u).cast());
+            _mm512_cvtps_pd(_mm256_castsi256_ps(_mm512_cvtepi64_epi32(v)))
+        })
+    })
+}
+
+/// The values at indices `4i`, `4i + 1` of 128 binary32 values, widened.
+#[inline(always)]
+fn load_pairs32(c: &[f32; 2 * CH]) -> [V; U] {
+    let p = c.as_ptr();
+    unrolled!(|u| {
+        // SAFETY: AVX-512F is available; reads c[16u..16u + 16], inside the array.  Each
+        // 64-bit group is one complex binary32; groups 0, 2, 4, 6 are the wanted ones.
+        V(unsafe {
+            let idx = _mm512_setr_epi64(0, 2, 4, 6, 0, 2, 4, 6);
+            let v = _mm512_loadu_si512(p.add(16 * u).cast());
+            let w = _mm512_permutexvar_epi64(idx, v);
+            _mm512_cvtps_pd(_mm256_castsi256_ps(_mm512_castsi512_si256(w)))
+        })
+    })
+}
+
+/// `t[start..start + 8]` with zeros past the end of `t` (masked load).
+#[inline(always)]
+fn mload_pd(t: &[f64], start: usize) -> __m512d {
+    let cnt = t.len().saturating_sub(start).min(8);
+    let mask = ((1u32 << cnt) - 1) as __mmask8;
+    // SAFETY: AVX-512F is available.  The masked load accesses only the lanes i < cnt, i.e.
+    // t[start..start + cnt], inside the slice (no lane at all when cnt == 0: the pointer,
+    // formed with wrapping_add, is then not dereferenced); masked-off lanes read as zero
+    // and cannot fault.
+    unsafe { _mm512_maskz_loadu_pd(mask, t.as_ptr().wrapping_add(start)) }
+}
+
+/// `t[start..start + 8]` widened, zeros past the end (masked load).
+#[inline(always)]
+fn mload_ps8(t: &[f32], start: usize) -> __m512d {
+    let cnt = t.len().saturating_sub(start).min(8);
+    let mask = ((1u32 << cnt) - 1) as __mmask8;
+    // SAFETY: AVX-512F+VL are available; as in `mload_pd`, only t[start..start + cnt] is
+    // accessed.
+    unsafe { _mm512_cvtps_pd(_mm256_maskz_loadu_ps(mask, t.as_ptr().wrapping_add(start))) }
+}
+
+/// `t[start..start + 16]` as raw 32-bit lanes, zeros past the end (masked load).
+#[inline(always)]
+fn mload_x16(t: &[f32], start: usize) -> __m512i {
+    let cnt = t.len().saturating_sub(start).min(16);
+    let mask = ((1u32 << cnt) - 1) as __mmask16;
+    // SAFETY: AVX-512F is available; as in `mload_pd`, only t[start..start + cnt] is
+    // accessed.
+    unsafe { _mm512_maskz_loadu_epi32(mask, t.as_ptr().wrapping_add(start).cast()) }
+}
+
+#[inline(always)]
+fn tail_f64(t: &&[f64]) -> [V; U] {
+    unrolled!(|u| V(mload_pd(t, 8 * u)))
+}
+
+#[inline(always)]
+fn tail_f32(t: &&[f32]) -> [V; U] {
+    unrolled!(|u| V(mload_ps8(t, 8 * u)))
+}
+
+#[inline(always)]
+fn tail_even64(t: &&[f64]) -> [V; U] {
+    unrolled!(|u| {
+        let (a, b) = (mload_pd(t, 16 * u), mload_pd(t, 16 * u + 8));
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_permutex2var_pd(a, _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), b) })
+    })
+}
+
+#[inline(always)]
+fn tail_pairs64(t: &&[f64]) -> [V; U] {
+    unrolled!(|u| {
+        let (a, b) = (mload_pd(t, 16 * u), mload_pd(t, 16 * u + 8));
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_permutex2var_pd(a, _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13), b) })
+    })
+}
+
+#[inline(always)]
+fn tail_even32(t: &&[f32]) -> [V; U] {
+    unrolled!(|u| {
+        let v = mload_x16(t, 16 * u);
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_cvtps_pd(_mm256_castsi256_ps(_mm512_cvtepi64_epi32(v))) })
+    })
+}
+
+#[inline(always)]
+fn tail_pairs32(t: &&[f32]) -> [V; U] {
+    unrolled!(|u| {
+        let v = mload_x16(t, 16 * u);
+        // SAFETY: AVX-512F is available.
+        V(unsafe {
+            let w = _mm512_permutexvar_epi64(_mm512_setr_epi64(0, 2, 4, 6, 0, 2, 4, 6), v);
+            _mm512_cvtps_pd(_mm256_castsi256_ps(_mm512_castsi512_si256(w)))
+        })
+    })
+}
+
+/// A whole-chunk loader and a partial-chunk loader for one input shape.
+macro_rules! shape {
+    ($main:ident, $tail:ident, $t:ty, $w:expr, $load:path, $load_tail:path) => {
+        struct $main;
+        impl Load<V, U> for $main {
+            type Item<'a> = [$t; $w];
+            #[inline(always)]
+            fn load(c: &[$t; $w]) -> [V; U] {
+                $load(c)
+            }
+        }
+        struct $tail;
+        impl Load<V, U> for $tail {
+            type Item<'a> = &'a [$t];
+            #[inline(always)]
+            fn load(t: &&[$t]) -> [V; U] {
+                $load_tail(t)
+            }
+        }
+    };
+}
+shape!(F64s, F64sTail, f64, CH, load_f64, tail_f64);
+shape!(F32s, F32sTail, f32, CH, load_f32, tail_f32);
+shape!(Even64, Even64Tail, f64, 2 * CH, load_even64, tail_even64);
+shape!(
+    Pairs64,
+    Pairs64Tail,
+    f64,
+    2 * CH,
+    load_pairs64,
+    tail_pairs64
+);
+shape!(Even32, Even32Tail, f32, 2 * CH, load_even32, tail_even32);
+shape!(
+    Pairs32,
+    Pairs32Tail,
+    f32,
+    2 * CH,
+    load_pairs32,
+    tail_pairs32
+);
+
+/// `K` vectors holding `x` zero-padded (`x.len() <= 8 K`), with masked loads.
+#[inline(always)]
+fn load_small64<const K: usize>(x: &[f64]) -> [V; K] {
+    unrolled!(|k| V(mload_pd(x, 8 * k)))
+}
+
+/// `K` vectors holding `x` widened and zero-padded (`x.len() <= 8 K`).
+#[inline(always)]
+fn load_small32<const K: usize>(x: &[f32]) -> [V; K] {
+    unrolled!(|k| V(mload_ps8(x, 8 * k)))
+}
+
+/// # Safety
+/// The CPU must support AVX-512F and AVX-512VL.
+#[target_feature(enable = "avx512f,avx512vl")]
+unsafe fn f64s_tf(x: &[f64], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<CH>();
+    accumulate64::<V, F64s, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support AVX-512F and AVX-512VL.
+#[target_feature(enable = "avx512f,avx512vl")]
+unsafe fn f32s_tf(x: &[f32], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<CH>();
+    accumulate32::<V, F32s, F32sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support AVX-512F and AVX-512VL.
+#[target_feature(enable = "avx512f,avx512vl")]
+unsafe fn even64_tf(x: &[f64], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<{ 2 * CH }>();
+    accumulate64::<V, Even64, Even64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support AVX-512F and AVX-512VL.
+#[target_feature(enable = "avx512f,avx512vl")]
+unsafe fn pairs64_tf(x: &[f64], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<{ 2 * CH }>();
+    accumulate64::<V, Pairs64, Pairs64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support AVX-512F and AVX-512VL.
+#[target_feature(enable = "avx512f,avx512vl")]
+unsafe fn even32_tf(x: &[f32], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<{ 2 * CH }>();
+    accumulate32::<V, Even32, Even32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support AVX-512F and AVX-512VL.
+#[target_feature(enable = "avx512f,avx512vl")]
+unsafe fn pairs32_tf(x: &[f32], acc: &mut Accumulator) {
+    let (c, t) = x.as_chunks::<{ 2 * CH }>();
+    accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+}
+
+/// # Safety
+/// The CPU must support AVX-512F and AVX-512VL.
+#[target_feature(enable = "avx512f,avx512vl")]
+unsafe fn small64_tf(x: &[f64]) -> Option<f64> {
+    let n = x.len();
+    if n <= 8 {
+        small64::<V, 1>(load_small64::<1>(x))
+    } else if n <= 16 {
+        small64::<V, 2>(load_small64::<2>(x))
+    } else if n <= SMALL_MAX {
+        small64::<V, 4>(load_small64::<4>(x))
+    } else {
+        None
+    }
+}
+
+/// # Safety
+/// The CPU must support AVX-512F and AVX-512VL.
+#[target_feature(enable = "avx512f,avx512vl")]
+unsafe fn small32_tf(x: &[f32]) -> Option<f64> {
+    let n = x.len();
+    if n <= 8 {
+        small32::<V, 1>(load_small32::<1>(x))
+    } else if n <= 16 {
+        small32::<V, 2>(load_small32::<2>(x))
+    } else if n <= SMALL_MAX {
+        small32::<V, 4>(load_small32::<4>(x))
+    } else {
+        None
+    }
+}
+
+/// The AVX-512 entries (each falls back to the portable path on a CPU without AVX-512).
+pub(crate) static KERNELS: Kernels = Kernels {
+    f64s,
+    f32s,
+    even64,
+    pairs64,
+    even32,
+    pairs32,
+    small64: small64_entry,
+    small32: small32_entry,
+};
+
+macro_rules! entry {
+    ($name:ident, $tf:ident, $fallback:path, $t:ty) => {
+        fn $name(x: &[$t], acc: &mut Accumulator) {
+            if is_available() {
+                // SAFETY: the CPU supports AVX-512F and VL (checked just above).
+                unsafe { $tf(x, acc) }
+            } else {
+                $fallback(x, acc)
+            }
+        }
+    };
+}
+entry!(f64s, f64s_tf, super::super::scalar::f64s, f64);
+entry!(f32s, f32s_tf, super::super::scalar::f32s, f32);
+entry!(even64, even64_tf, super::super::scalar::even64, f64);
+entry!(pairs64, pairs64_tf, super::super::scalar::pairs64, f64);
+entry!(even32, even32_tf, super::super::scalar::even32, f32);
+entry!(pairs32, pairs32_tf, super::super::scalar::pairs32, f32);
+
+fn small64_entry(x: &[f64]) -> Option<f64> {
+    if is_available() {
+        // SAFETY: the CPU supports AVX-512F and VL (checked just above).
+        unsafe { small64_tf(x) }
+    } else {
+        super::super::scalar::small64_entry(x)
+    }
+}
+
+fn small32_entry(x: &[f32]) -> Option<f64> {
+    if is_available() {
+        // SAFETY: the CPU supports AVX-512F and VL (checked just above).
+        unsafe { small32_tf(x) }
+    } else {
+        super::super::scalar::small32_entry(x)
+    }
+}

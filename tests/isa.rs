@@ -1,0 +1,378 @@
+//! Every ISA path this CPU can run, tested directly (not only through the dispatcher): bitwise
+//! against the portable path and against the independent oracle of `tests/common`, on every
+//! length 0..300, every start offset 0..64 bytes of a 64-byte aligned buffer (SIMD paths; the
+//! portable path, which has no alignment-dependent code, at offsets 0 and 1 element), the
+//! strides {-3, -2, -1, 0, 1, 2, 3, 17} with a NaN in every stride gap, the hard value
+//! families, and NaN/Inf at every position class (first, middle, tail).  Also checks that
+//! `SAFENORM_ISA` forces the dispatched path (by re-running this binary with it set).
+mod common;
+
+use common::*;
+use safenorm::{nrm2_with_isa, Element, Isa, Strided};
+
+const STRIDES: [isize; 8] = [-3, -2, -1, 0, 1, 2, 3, 17];
+
+fn same(a: f64, b: f64) -> bool {
+    (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits()
+}
+
+fn isas() -> Vec<Isa> {
+    Isa::ALL
+        .iter()
+        .copied()
+        .filter(|i| i.is_available())
+        .collect()
+}
+
+/// The vector `elems` laid out with stride `inc` (NaN-like `rogue` in the gaps), starting
+/// `off` elements after a 64-byte boundary.  Returns the buffer and the start index.
+fn layout<T: Copy>(elems: &[T], inc: isize, rogue: T, off: usize) -> (Vec<T>, usize) {
+    let n = elems.len();
+    let s = inc.unsigned_abs();
+    let span = if n == 0 { 0 } else { (n - 1) * s + 1 };
+    let mut buf = vec![rogue; span + off + 64];
+    let start = buf.as_ptr().align_offset(64) + off;
+    if inc == 0 {
+        if let Some(&e) = elems.first() {
+            buf[start] = e;
+        }
+    } else {
+        for (i, &e) in elems.iter().enumerate() {
+            // incx < 0: element i of the logical vector sits at (n-1-i)*|incx|.
+            let pos = if inc < 0 { (n - 1 - i) * s } else { i * s };
+            buf[start + pos] = e;
+        }
+    }
+    (buf, start)
+}
+
+/// Checks one logical vector on every ISA, stride and offset.  `want(inc)` is the oracle
+/// (it differs only for `inc == 0`, where `x[0]` counts `n` times).
+fn check<T: Element>(
+    elems: &[T],
+    rogue: T,
+    offsets: &[usize],
+    want: &dyn Fn(isize) -> f64,
+    what: &str,
+) where
+    T::Real: Into<f64>,
+{
+    let n = elems.len();
+    for inc in STRIDES {
+        let w = want(inc);
+        let (buf, start) = layout(elems, inc, rogue, 0);
+        let v = Strided::new(&buf[start..], n, inc).expect("view fits");
+        let scalar: f64 = nrm2_with_isa(&v, Isa::Scalar).expect("scalar").into();
+        assert!(
+            same(scalar, w),
+            "{what} n={n} inc={inc} scalar: got {scalar:e} ({:#x}), want {w:e} ({:#x})",
+            scalar.to_bits(),
+            w.to_bits()
+        );
+        for isa in isas() {
+            let offs: &[usize] = if isa == Isa::Scalar { &[0, 1] } else { offsets };
+            for &off in offs {
+                let (buf, start) = layout(elems, inc, rogue, off);
+                let v = Strided::new(&buf[start..], n, inc).expect("view fits");
+                let got: f64 = nrm2_with_isa(&v, isa).expect("available").into();
+                assert!(
+                    same(got, scalar) && same(got, w),
+                    "{what} n={n} inc={inc} off={off} isa={isa:?}: got {got:e} ({:#x}), \
+                     scalar {scalar:e}, oracle {w:e} ({:#x})",
+                    got.to_bits(),
+                    w.to_bits()
+                );
+            }
+        }
+    }
+}
+
+/// Start offsets 0..64 bytes in steps of one element of `size` bytes.
+fn offsets(size: usize) -> Vec<usize> {
+    (0..64 / size).collect()
+}
+
+/// Test data of length `n`: a different character for each length (plain normal values,
+/// huge dynamic range, values straddling the scale classes, near overflow, near underflow).
+fn data(rng: &mut Rng, n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|i| match n % 5 {
+            0 => rng.normal(),
+            1 => rng.log_uniform(),
+            2 => match i % 3 {
+                0 => rng.with_exp(290, 310),
+                1 => rng.normal(),
+                _ => rng.with_exp(-320, -280),
+            },
+            3 => rng.with_exp(1000, 1024),
+            _ => rng.with_exp(-1074, -1000),
+        })
+        .collect()
+}
+
+fn data_f32(rng: &mut Rng, n: usize) -> Vec<f32> {
+    (0..n)
+        .map(|_| match n % 3 {
+            0 => rng.normal() as f32,
+            1 => rng.with_exp(-149, 127) as f32,
+            _ => rng.with_exp(100, 128) as f32,
+        })
+        .collect()
+}
+
+fn want_d(xs: &[f64]) -> impl Fn(isize) -> f64 + '_ {
+    let full = oracle(xs, D);
+    move |inc| {
+        if inc == 0 && !xs.is_empty() {
+            oracle_repeated(&xs[..1], xs.len() as u64, D)
+        } else {
+            full
+        }
+    }
+}
+
+fn want_s(xs: &[f32]) -> impl Fn(isize) -> f64 + '_ {
+    let wide: Vec<f64> = xs.iter().map(|&v| f64::from(v)).collect();
+    let full = oracle(&wide, S);
+    move |inc| {
+        if inc == 0 && !xs.is_empty() {
+            oracle_repeated(&[f64::from(xs[0])], xs.len() as u64, S)
+        } else {
+            full
+        }
+    }
+}
+
+/// Complex oracle: the components of `cx` in order; `inc == 0` repeats the first element.
+fn want_c(cx: &[[f64; 2]], fmt: Fmt) -> impl Fn(isize) -> f64 + '_ {
+    let flat: Vec<f64> = cx.iter().flatten().copied().collect();
+    let full = oracle(&flat, fmt);
+    move |inc| {
+        if inc == 0 && !cx.is_empty() {
+            oracle_repeated(&cx[0], cx.len() as u64, fmt)
+        } else {
+            full
+        }
+    }
+}
+
+#[test]
+fn dnrm2_every_length_offset_stride() {
+    let mut rng = Rng(0x7e57_0001);
+    let offs = offsets(8);
+    for n in 0..300 {
+        let xs = data(&mut rng, n);
+        check(&xs, f64::NAN, &offs, &want_d(&xs), "lengths");
+    }
+}
+
+#[test]
+fn dznrm2_every_length_offset_stride() {
+    let mut rng = Rng(0x7e57_0002);
+    let offs = offsets(8);
+    for n in 0..300 {
+        let xs = data(&mut rng, 2 * n);
+        let cx: Vec<[f64; 2]> = xs.chunks_exact(2).map(|c| [c[0], c[1]]).collect();
+        check(&cx, [f64::NAN; 2], &offs, &want_c(&cx, D), "lengths");
+    }
+}
+
+#[test]
+fn snrm2_every_length_offset_stride() {
+    let mut rng = Rng(0x7e57_0003);
+    let offs = offsets(4);
+    for n in 0..300 {
+        let xs = data_f32(&mut rng, n);
+        check(&xs, f32::NAN, &offs, &want_s(&xs), "lengths");
+    }
+}
+
+#[test]
+fn scnrm2_every_length_offset_stride() {
+    let mut rng = Rng(0x7e57_0004);
+    let offs = offsets(4);
+    for n in 0..300 {
+        let xs = data_f32(&mut rng, 2 * n);
+        let cx: Vec<[f32; 2]> = xs.chunks_exact(2).map(|c| [c[0], c[1]]).collect();
+        let wide: Vec<[f64; 2]> = cx
+            .iter()
+            .map(|c| [f64::from(c[0]), f64::from(c[1])])
+            .collect();
+        check(&cx, [f32::NAN; 2], &offs, &want_c(&wide, S), "lengths");
+    }
+}
+
+#[test]
+fn hard_families_every_isa_and_stride() {
+    let offs = [0usize, 1, 3];
+    let mut rng = Rng(0x1234_5678_9abc_def1);
+    for (name, xs) in families(&mut rng) {
+        check(&xs, f64::NAN, &offs, &want_d(&xs), name);
+        let mut ys = xs.clone();
+        if ys.len() % 2 == 1 {
+            ys.push(0.5);
+        }
+        let cx: Vec<[f64; 2]> = ys.chunks_exact(2).map(|c| [c[0], c[1]]).collect();
+        check(&cx, [f64::NAN; 2], &offs, &want_c(&cx, D), name);
+    }
+    let mut rng = Rng(0x3234_5678_9abc_def1);
+    for (name, xs) in families_f32(&mut rng) {
+        check(&xs, f32::NAN, &offs, &want_s(&xs), name);
+        let mut ys = xs.clone();
+        if ys.len() % 2 == 1 {
+            ys.push(0.25);
+        }
+        let cx: Vec<[f32; 2]> = ys.chunks_exact(2).map(|c| [c[0], c[1]]).collect();
+        let wide: Vec<[f64; 2]> = cx
+            .iter()
+            .map(|c| [f64::from(c[0]), f64::from(c[1])])
+            .collect();
+        check(&cx, [f32::NAN; 2], &offs, &want_c(&wide, S), name);
+    }
+}
+
+#[test]
+fn nan_and_inf_at_every_position_class() {
+    let mut rng = Rng(0x7e57_0005);
+    let offs = [0usize, 5];
+    for n in [
+        1usize, 2, 7, 8, 9, 31, 32, 33, 63, 64, 65, 100, 255, 300, 4100, 9000,
+    ] {
+        for pos in [0, n / 2, n - 1] {
+            for (bad, extra, want) in [
+                (f64::NAN, None, f64::NAN),
+                (f64::INFINITY, None, f64::INFINITY),
+                (f64::NEG_INFINITY, None, f64::INFINITY),
+                (f64::INFINITY, Some(f64::NAN), f64::NAN),
+            ] {
+                let mut xs: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+                xs[pos] = bad;
+                if let Some(e) = extra {
+                    xs[(pos + n / 3) % n] = e;
+                    if (pos + n / 3) % n == pos {
+                        xs[pos] = e;
+                    }
+                }
+                let w = |inc: isize| {
+                    if inc == 0 {
+                        oracle_repeated(&xs[..1], n as u64, D)
+                    } else {
+                        want
+                    }
+                };
+                check(&xs, 1.0, &offs, &w, "special");
+                let xf: Vec<f32> = xs.iter().map(|&v| v as f32).collect();
+                let wf = |inc: isize| {
+                    if inc == 0 {
+                        oracle_repeated(&[f64::from(xf[0])], n as u64, S)
+                    } else {
+                        want
+                    }
+                };
+                check(&xf, 1.0, &offs, &wf, "special f32");
+            }
+        }
+    }
+}
+
+#[test]
+fn scale_changes_between_blocks() {
+    // Long vectors whose magnitude jumps between (and inside) blocks: every prediction of the
+    // block offset is wrong at some point and must be caught by the verification.
+    let mut rng = Rng(0x7e57_0006);
+    for (lo, hi) in [(-5, 5), (-600, 600), (-1074, 1023), (-40, 300), (250, 1023)] {
+        for n in [5000usize, 20_000] {
+            let mut xs = vec![0.0; n];
+            let mut e = lo;
+            for (i, x) in xs.iter_mut().enumerate() {
+                if i % 1500 == 0 {
+                    e = lo + rng.below((hi - lo) as u64) as i32;
+                }
+                *x = rng.with_exp(e, e + 1);
+                if i % 7777 == 7 {
+                    *x = 0.0;
+                }
+            }
+            check(&xs, f64::NAN, &[0, 1], &want_d(&xs), "jumps");
+        }
+    }
+    // Decaying data: each block much smaller than the previous one.
+    let xs: Vec<f64> = (0..40_000)
+        .map(|i| ldexp(1.0 + rng.unit(), -(i as i64 / 700) * 19))
+        .collect();
+    check(&xs, f64::NAN, &[0], &want_d(&xs), "decay");
+    // Zero blocks between non-zero ones.
+    let xs: Vec<f64> = (0..30_000)
+        .map(|i| {
+            if (i / 3000) % 2 == 0 {
+                0.0
+            } else {
+                rng.normal()
+            }
+        })
+        .collect();
+    check(&xs, f64::NAN, &[0], &want_d(&xs), "zero blocks");
+}
+
+#[test]
+fn isa_names_round_trip() {
+    let names: Vec<&str> = isas().iter().map(|i| i.name()).collect();
+    println!("ISA paths available and tested here: {names:?}");
+    for &isa in Isa::ALL {
+        assert_eq!(Isa::from_name(isa.name()), Some(isa));
+    }
+    assert_eq!(Isa::from_name(" avx2 "), Some(Isa::Avx2));
+    assert_eq!(Isa::from_name("sse9"), None);
+    assert!(Isa::Scalar.is_available());
+    assert_eq!(Isa::ALL.first(), Some(&Isa::Scalar));
+    assert!(Isa::best().is_available());
+}
+
+/// Runs in a child process started by `safenorm_isa_forces_the_path`.
+#[test]
+fn isa_env_child() {
+    let Ok(expect) = std::env::var("SAFENORM_TEST_EXPECT_ISA") else {
+        return;
+    };
+    assert_eq!(safenorm::active_isa().name(), expect);
+    assert_eq!(
+        safenorm::norm(&[3.0f64, 4.0]),
+        5.0,
+        "the forced path computes"
+    );
+}
+
+#[test]
+fn safenorm_isa_forces_the_path() {
+    let exe = std::env::current_exe().expect("test binary");
+    let mut cases: Vec<(String, String)> = isas()
+        .iter()
+        .map(|i| (i.name().to_string(), i.name().to_string()))
+        .collect();
+    // Unknown or unavailable names fall back to the best available path.
+    cases.push(("no-such-isa".into(), Isa::best().name().into()));
+    for &i in Isa::ALL.iter().filter(|i| !i.is_available()) {
+        cases.push((i.name().into(), Isa::best().name().into()));
+    }
+    // Under an emulator (cross-compiled CI) the binary must be started through it:
+    // SAFENORM_TEST_RUNNER holds the command line prefix, e.g. "qemu-aarch64 -L /usr/...".
+    let runner = std::env::var("SAFENORM_TEST_RUNNER").unwrap_or_default();
+    let mut prefix: Vec<String> = runner.split_whitespace().map(String::from).collect();
+    prefix.push(exe.to_string_lossy().into_owned());
+    for (set, expect) in cases {
+        let out = std::process::Command::new(&prefix[0])
+            .args(&prefix[1..])
+            .args(["--exact", "isa_env_child", "--test-threads=1"])
+            .env("SAFENORM_ISA", &set)
+            .env("SAFENORM_TEST_EXPECT_ISA", &expect)
+            .output()
+            .expect("child runs");
+        assert!(
+            out.status.success(),
+            "SAFENORM_ISA={set}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("1 passed"), "child did not run: {stdout}");
+    }
+}
