@@ -29,7 +29,7 @@ const INCS: &[isize] = if cfg!(miri) {
 };
 /// Byte offsets of the start of the data: 0 is aligned, the others are not.
 const OFFSETS: &[usize] = if cfg!(miri) {
-    &[0, 1, 3]
+    &[0, 3]
 } else {
     &[0, 1, 2, 3, 4, 5, 6, 7]
 };
@@ -329,7 +329,7 @@ fn huge_n_with_zero_increment_reads_one_element() {
 fn misaligned_pointers_give_the_aligned_result() {
     let mut rng = Rng(0x0bad_a11e_0000_0001);
     let lens: &[usize] = if cfg!(miri) {
-        &[1, 2, 5]
+        &[1, 5]
     } else {
         &[1, 2, 3, 4, 7, 8, 9, 16, 31, 64, 257, 1030]
     };
@@ -370,9 +370,14 @@ fn nan_payloads_and_signalling_nans_give_nan() {
     ];
     for ty in Ty::ALL {
         let nans: &[f64] = if ty.is_single() { &nans32 } else { &nans64 };
+        let (nans, positions): (&[f64], &[usize]) = if cfg!(miri) {
+            (&nans[..2], &[2])
+        } else {
+            (nans, &[0, 2, 5])
+        };
         for &nan in nans {
             let base = [1.0, 2.0, f64::INFINITY, -3.0, 0.0, 5.0];
-            for pos in [0, 2, 5] {
+            for &pos in positions {
                 let mut v = base.to_vec();
                 v[pos] = nan;
                 check_data(ty, &v, None, &format!("NaN {:#x} at {pos}", nan.to_bits()));
@@ -445,7 +450,7 @@ fn infinities_and_overflow() {
 /// exactly).
 #[test]
 fn squares_summing_to_a_power_of_two() {
-    let p = |k: i32| 2f64.powi(k);
+    let p = |k: i32| common::ldexp(1.0, i64::from(k));
     for ty in Ty::ALL {
         let single = ty.is_single();
         let (lo, hi, sub) = if single {
@@ -453,7 +458,12 @@ fn squares_summing_to_a_power_of_two() {
         } else {
             (-1000, 1000, f64::from_bits(1))
         };
-        for k in [lo, -301, -1, 0, 1, 3, 299, hi] {
+        let ks: &[i32] = if cfg!(miri) {
+            &[-301, 3]
+        } else {
+            &[lo, -301, -1, 0, 1, 3, 299, hi]
+        };
+        for &k in ks {
             if single && !(-120..=120).contains(&k) {
                 continue;
             }
@@ -507,7 +517,7 @@ fn squares_summing_to_a_power_of_two() {
 #[test]
 fn squares_summing_to_a_rounding_midpoint() {
     let mut rng = Rng(0x71e5_eed0_0000_0042);
-    let count = if cfg!(miri) { 2 } else { 24 };
+    let count = if cfg!(miri) { 1 } else { 24 };
     for ty in Ty::ALL {
         for _ in 0..count {
             let (m, scale_range) = if ty.is_single() {
@@ -517,7 +527,7 @@ fn squares_summing_to_a_rounding_midpoint() {
             };
             let base = tie_decomposition(m);
             let k = scale_range.0 + rng.below((scale_range.1 - scale_range.0) as u64) as i32;
-            let s = 2f64.powi(k);
+            let s = common::ldexp(1.0, i64::from(k));
             let mut reals: Vec<f64> = base.iter().map(|&v| v * s).collect();
             if reals.len() % ty.parts() != 0 {
                 reals.push(0.0);

@@ -110,16 +110,19 @@ pub fn round_sqrt(s: &BigUint, fmt: Fmt) -> f64 {
     ldexp(qf, g)
 }
 
+/// `x * 2^k`, exact unless the result under- or overflows.  Built from bit patterns: `powi` is
+/// not guaranteed exact (Miri, for one, adds rounding errors to it).
 pub fn ldexp(mut x: f64, mut k: i64) -> f64 {
+    let p2 = |e: i64| f64::from_bits(((e + 1023) as u64) << 52); // -1022 <= e <= 1023
     while k > 600 {
-        x *= 2f64.powi(600);
+        x *= p2(600);
         k -= 600;
     }
     while k < -600 {
-        x *= 2f64.powi(-600);
+        x *= p2(-600);
         k += 600;
     }
-    x * 2f64.powi(k as i32)
+    x * p2(k)
 }
 
 /// `m^2 = sum x_i^2` for an odd 54-bit integer `m` (the midpoint between two adjacent

@@ -1,7 +1,7 @@
 //! The C ABI: thin adapters from C arguments to the safe API, and nothing else.
 //!
 //! Every exported function checks its scalars, builds a view of the caller's memory and
-//! calls [`crate::api`].  The rules (also in the crate docs and the README):
+//! calls the safe API (`crate::api`).  The rules (also in the crate docs and the README):
 //!
 //! * `n <= 0`: returns 0 without reading `x` (`x` may be NULL).
 //! * `x == NULL` with `n > 0`: bad input.

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the hostile-input, thread and first-call tests under Miri (undefined behaviour,
+# out-of-bounds and misaligned accesses, pointer-arithmetic overflow, data races, leaks).
+# They drive every C entry point (native, _checked, Fortran, CBLAS, LP64/ILP64), the strided
+# view, the unaligned-read path, the portable kernel and the exact path, with reduced case
+# counts under cfg(miri).  Miri cannot execute SIMD intrinsics worth testing, so the process
+# is forced onto the portable kernel (SAFENORM_ISA=scalar).  Isolation stays on (the tests
+# need no host access).  Installs the nightly miri component when missing.
+# Runtime: ~1 min to build Miri's sysroot and the crate (cold), ~3-4 min of tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! rustup toolchain list | grep -q '^nightly'; then
+    rustup toolchain install nightly --profile minimal
+fi
+if ! rustup +nightly component list --installed 2>/dev/null | grep -q '^miri'; then
+    rustup +nightly component add miri rust-src
+fi
+
+export MIRIFLAGS="-Zmiri-env-set=SAFENORM_ISA=scalar ${MIRIFLAGS:-}"
+cargo +nightly miri setup --quiet 2>/dev/null || cargo +nightly miri setup
+cargo +nightly miri test --test hostile --test threads --test threads_first_call
