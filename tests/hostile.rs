@@ -529,7 +529,7 @@ fn squares_summing_to_a_rounding_midpoint() {
             let k = scale_range.0 + rng.below((scale_range.1 - scale_range.0) as u64) as i32;
             let s = common::ldexp(1.0, i64::from(k));
             let mut reals: Vec<f64> = base.iter().map(|&v| v * s).collect();
-            if reals.len() % ty.parts() != 0 {
+            if !reals.len().is_multiple_of(ty.parts()) {
                 reals.push(0.0);
             }
             // The parts must be exact in the routine's precision, or this is no tie.

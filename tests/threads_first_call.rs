@@ -27,7 +27,7 @@ fn race(cases: Arc<Vec<Case>>) -> Vec<(Vec<u64>, String)> {
                 barrier.wait();
                 // Half the threads enter through the C ABI's kernel query, half through a
                 // computation (each thread starts at a different case and routine).
-                let kernel = if t % 2 == 0 {
+                let kernel = if t.is_multiple_of(2) {
                     // SAFETY: returns a static NUL-terminated string.
                     let k =
                         unsafe { CStr::from_ptr(safenorm::ffi::native::safenorm_active_kernel()) };

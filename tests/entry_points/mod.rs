@@ -390,7 +390,7 @@ pub fn thread_cases() -> Vec<Case> {
     let incs = [1isize, -1, 2, -3, 0];
     let mut out = Vec::new();
     for (k, (_name, xs)) in fams.into_iter().enumerate() {
-        if k % keep_every != 0 && xs.len() > 4 || xs.len() > max_len {
+        if !k.is_multiple_of(keep_every) && xs.len() > 4 || xs.len() > max_len {
             continue;
         }
         let ty = Ty::ALL[k % 4];
@@ -399,7 +399,7 @@ pub fn thread_cases() -> Vec<Case> {
         } else {
             xs
         };
-        if reals.len() % ty.parts() != 0 {
+        if !reals.len().is_multiple_of(ty.parts()) {
             reals.push(0.5);
         }
         let fmt = if ty.is_single() { S } else { D };
