@@ -3,7 +3,7 @@
 
 use crate::dispatch::{self, Isa, Kernels};
 use crate::exact::{ExactSum, Format};
-use crate::kernel::{Accumulator, Outcome, SMALL_MAX};
+use crate::kernel::{Accumulator, Outcome, SHORT_MAX};
 use crate::strided::{ChunkSource, Element, Shape, Strided, ViewError};
 
 /// The Euclidean norm of a contiguous slice: `sqrt(sum |x_i|^2)`, correctly rounded.
@@ -57,12 +57,12 @@ pub fn active_isa() -> Isa {
 fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
     let shape = v.shape();
     match shape {
-        Shape::F64(x) if x.len() <= SMALL_MAX => {
+        Shape::F64(x) if x.len() <= SHORT_MAX => {
             if let Some(r) = (k.small64)(x) {
                 return r;
             }
         }
-        Shape::F32(x) if x.len() <= SMALL_MAX => {
+        Shape::F32(x) if x.len() <= SHORT_MAX => {
             if let Some(r) = (k.small32)(x) {
                 return r;
             }

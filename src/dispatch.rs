@@ -24,9 +24,10 @@ pub(crate) struct Kernels {
     pub even32: fn(&[f32], &mut Accumulator),
     /// The binary32 components at indices `4i`, `4i + 1`.
     pub pairs32: fn(&[f32], &mut Accumulator),
-    /// The norm of at most `SMALL_MAX` binary64 components, if decided by the short path.
+    /// The norm of a short contiguous binary64 vector (at most `SHORT_MAX` components), if
+    /// decided by the short paths (`small64` up to `SMALL_MAX`, `short64` beyond).
     pub small64: fn(&[f64]) -> Option<f64>,
-    /// The norm (rounded to binary32) of at most `SMALL_MAX` binary32 components.
+    /// The norm (rounded to binary32) of a short contiguous binary32 vector.
     pub small32: fn(&[f32]) -> Option<f64>,
 }
 

@@ -79,16 +79,24 @@
 //! product).  With `M <= 128` the relative bound is below `2^-45`, against the `2^-25` of a
 //! binary32 rounding.
 //!
-//! # Short vectors ([`small64`], [`small32`])
+//! # Short vectors ([`small64`], [`small32`], [`short64`], [`short32`])
 //!
 //! Up to `SMALL_MAX` contiguous components are loaded as `K` zero-padded vectors.  Binary64:
 //! `P = sum x^2` (plain, one FMA per vector), then if `2^-900 <= P <= 2^900` the offset
 //! `sigma = 2^(floor(log2 P) + 2) > 2P`; the error-free steps run over the `K` vectors with
 //! one accumulator; every `d = T - sigma` is below `sigma / 2 (1 + 2^-40)`, so the horizontal
 //! sum of the `d`s is exact (all partial sums are multiples of `g` below `sigma`).  The bound
-//! is `N (K^2 + 7K) 2^-104 sigma` plus `2 (log2(N) + 1) u sum |L|` for the horizontal sum of
-//! the `L`s.  Binary32: `P = sum x^2` with the bound `(K + 4 + log2 N) u P`.  Outside the
-//! range, or when the rounding test is undecided, the general path runs (same result).
+//! is `N (K^2 + 7K) 2^-104 sigma` plus `(log2(N) + 1) u sum |L|` for the horizontal sum of
+//! the `L`s, with `sum |L| <= 1.01 N K 2^-51 sigma`.  Binary32: `P = sum x^2` with the bound
+//! `(K + 4 + log2 N) u P`.
+//!
+//! Longer contiguous vectors of up to `SHORT_BLOCKS` blocks first try the one-block paths:
+//! [`short64`] runs the block algorithm above over the whole vector as one block of the
+//! medium class (offset from the first chunk, the same verification, plus `sum(s) < sigma`
+//! so that the horizontal sum is exact) and concludes without folds; [`short32`] sums the
+//! exact binary32 squares in one pass.  Outside their ranges, on a rejected verification or
+//! when the rounding test is undecided, every short path returns `None` and the general path
+//! runs (same result).
 //!
 //! # Rounding
 //!
@@ -114,8 +122,17 @@ use crate::exact::{exponent, grid_exp, grid_exp_below, ldexp, round_to_grid, For
 /// Most lanes of any vector type (AVX-512: 8 binary64 lanes).
 pub(crate) const MAX_LANES: usize = 8;
 
-/// Largest contiguous length (in components) of the short-vector paths.
+/// Largest contiguous length (in components) of the short-vector paths ([`small64`],
+/// [`small32`]).
 pub(crate) const SMALL_MAX: usize = 32;
+
+/// Largest contiguous length (in components) for which the dispatcher asks an ISA for its
+/// one-block path ([`short64`], [`short32`]); each ISA also caps it at `SHORT_BLOCKS`
+/// blocks of its own size.
+pub(crate) const SHORT_MAX: usize = 1 << 14;
+
+/// At most this many blocks' worth of chunks go through the one-block paths.
+pub(crate) const SHORT_BLOCKS: usize = 4;
 
 /// A short vector of binary64 lanes: the operations the kernel bodies need.
 ///
@@ -415,6 +432,13 @@ fn class_of(amax: f64) -> usize {
     }
 }
 
+/// `2^(floor(log2 v) + k)` for a normal positive `v` whose result stays normal (callers
+/// check the range of `v`): bit operations only.
+#[inline(always)]
+fn pow2_normal(v: f64, k: u64) -> f64 {
+    f64::from_bits((v.to_bits() & 0x7ff0_0000_0000_0000) + (k << 52))
+}
+
 /// The power of two `2^(floor(log2 v) + 1)`, strictly above `v > 0`.
 #[inline(always)]
 fn pow2_above(v: f64) -> f64 {
@@ -621,6 +645,32 @@ fn lane_step<V: Lanes>(x: V, t: &mut V, l: &mut V) {
     let r = x.fms(x, q);
     *l = l.add(r);
     *t = t2;
+}
+
+/// The error-free steps over `chunks` two at a time (the intermediate `T` of the first step
+/// lives in a temporary, which saves the compiler a register copy per vector: the
+/// loop-carried `T` must return to its register).  Returns the odd chunk left over.
+#[inline(always)]
+fn eft_pairs<'c, 'a, V: Lanes, L: Load<V, U>, const U: usize>(
+    chunks: &'c [L::Item<'a>],
+    t: &mut [V; U],
+    l: &mut [V; U],
+) -> core::slice::ChunksExact<'c, L::Item<'a>> {
+    let mut pairs = chunks.chunks_exact(2);
+    for pc in pairs.by_ref() {
+        if let [c1, c2] = pc {
+            let x1 = L::load(c1);
+            let x2 = L::load(c2);
+            for u in 0..U {
+                let (mut tu, mut lu) = (t[u], l[u]);
+                lane_step(x1[u], &mut tu, &mut lu);
+                lane_step(x2[u], &mut tu, &mut lu);
+                t[u] = tu;
+                l[u] = lu;
+            }
+        }
+    }
+    pairs
 }
 
 /// Pairwise sum of the `U` vectors (`U` a power of two; the order is fixed).
@@ -859,6 +909,111 @@ fn block32<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>], run: &m
     run.fold(1, s, V::splat(0.0), err);
 }
 
+/// One-block binary64 path for vectors of at most `SHORT_BLOCKS * M` chunks: the block
+/// algorithm of the module documentation applied to the whole vector as a single block of
+/// the medium class (no folds, no lane-wise double-doubles), concluded directly.
+///
+/// The offset comes from the first chunk: `sigma = 2^(floor(log2(n_c a^2)) + 1)` with `a` its
+/// largest magnitude and `n_c` the number of components.  The block is accepted when every
+/// lane has `s < 2 sigma` (as in the module documentation), the horizontal sum
+/// `S = sum(s) < sigma` and `S >= 2^-20 sigma`; then every partial sum of the horizontal sum
+/// is a multiple of `2^-52 sigma` below `sigma`, hence exact, and the result is `S + sum(L)`
+/// with the bound `N U (m^2 + 7m) 2^-104 sigma` of the accumulator lanes plus
+/// `(log2(N U) + 1) u sum |L|` for the horizontal sum of the `L`s, where
+/// `sum |L| <= 1.01 N U m 2^-51 sigma`.  `None`: not decided here (first chunk zero or outside
+/// the medium class, rejected block, NaN/Inf, undecided rounding); the caller then runs the
+/// general path, which gives the same result.
+#[inline(always)]
+pub(crate) fn short64<V: Lanes, L: Load<V, U>, LT: Load<V, U>, const U: usize>(
+    chunks: &[L::Item<'_>],
+    tail: Option<LT::Item<'_>>,
+    n_c: usize,
+) -> Option<f64> {
+    let a = match chunks.first() {
+        Some(c) => amax_block::<V, L, U>(core::slice::from_ref(c)),
+        None => amax_block::<V, LT, U>(tail.as_slice()),
+    };
+    if !(SMALL_LIMIT..=BIG_LIMIT).contains(&a) {
+        return None;
+    }
+    // n_c a^2 lies in [2^-600, 2^614]: normal, and so is the result.
+    let sigma = pow2_normal(n_c as f64 * a * a, 1);
+    let sig = V::splat(sigma);
+    let mut t = [sig; U];
+    let mut l = [V::splat(0.0); U];
+    let pairs = eft_pairs::<V, L, U>(chunks, &mut t, &mut l);
+    for c in pairs.remainder() {
+        let xs = L::load(c);
+        for u in 0..U {
+            lane_step(xs[u], &mut t[u], &mut l[u]);
+        }
+    }
+    if let Some(c) = &tail {
+        let xs = LT::load(c);
+        for u in 0..U {
+            lane_step(xs[u], &mut t[u], &mut l[u]);
+        }
+    }
+    let mut d = [sig; U];
+    for u in 0..U {
+        d[u] = t[u].sub(sig);
+    }
+    let s = pair_sum(d);
+    if !s.all_lt(V::splat(2.0 * sigma)) {
+        return None;
+    }
+    let hi = s.reduce_add();
+    if !(hi < sigma && hi >= ACCEPT_LOW * sigma) {
+        return None;
+    }
+    let lo = pair_sum(l).reduce_add();
+    let m = (chunks.len() + usize::from(tail.is_some())) as f64;
+    let nu = (V::N * U) as f64;
+    let levels = ((V::N * U).trailing_zeros() + 1) as f64;
+    let err = nu * (m * m + 7.0 * m) * ERR_UNIT * sigma
+        + levels * UNIT * 1.01 * nu * m * pow2(-51) * sigma;
+    if V::HAS_FMA {
+        round_sum::<true>(hi, lo, err, crate::exact::F64)
+    } else {
+        round_sum::<false>(hi, lo, err, crate::exact::F64)
+    }
+}
+
+/// One-pass binary32 path for short vectors (components widened by the loaders): the exact
+/// squares summed in `U` accumulators, bound `(m + 4 + log2(N U)) u P` (module
+/// documentation), concluded directly.  `None` for NaN/Inf or an undecided rounding.
+#[inline(always)]
+pub(crate) fn short32<V: Lanes, L: Load<V, U>, LT: Load<V, U>, const U: usize>(
+    chunks: &[L::Item<'_>],
+    tail: Option<LT::Item<'_>>,
+) -> Option<f64> {
+    let mut a = [V::splat(0.0); U];
+    for c in chunks {
+        let xs = L::load(c);
+        for u in 0..U {
+            a[u] = xs[u].fma(xs[u], a[u]);
+        }
+    }
+    if let Some(c) = &tail {
+        let xs = LT::load(c);
+        for u in 0..U {
+            a[u] = xs[u].fma(xs[u], a[u]);
+        }
+    }
+    let p = pair_sum(a).reduce_add();
+    if !(p > 0.0 && p <= f64::MAX) {
+        return if p == 0.0 { Some(0.0) } else { None };
+    }
+    let m = (chunks.len() + usize::from(tail.is_some())) as f64;
+    let levels = ((V::N * U).trailing_zeros() + 1) as f64;
+    let err = (m + 4.0 + levels) * UNIT * p;
+    if V::HAS_FMA {
+        round_sum::<true>(p, 0.0, err, crate::exact::F32)
+    } else {
+        round_sum::<false>(p, 0.0, err, crate::exact::F32)
+    }
+}
+
 /// Short binary64 vectors: `xs` holds the components zero-padded; `n` is the number of
 /// components.  `None`: not decided here (out of range, NaN/Inf, undecided rounding).
 #[inline(always)]
@@ -872,7 +1027,7 @@ pub(crate) fn small64<V: Lanes, const K: usize>(xs: [V; K]) -> Option<f64> {
     if !(p >= pow2(-900) && p <= pow2(900)) {
         return None;
     }
-    let sigma = ldexp(1.0, exponent(p) + 2);
+    let sigma = pow2_normal(p, 2); // p in [2^-900, 2^900]
     let sig = V::splat(sigma);
     let mut t = sig;
     let mut l = V::splat(0.0);
@@ -881,13 +1036,14 @@ pub(crate) fn small64<V: Lanes, const K: usize>(xs: [V; K]) -> Option<f64> {
     }
     // Every partial sum of the d's is a multiple of 2^-52 sigma below sigma: exact.
     let hi = t.sub(sig).reduce_add();
-    let lsum = l.abs().reduce_add();
     let lo = l.reduce_add();
     let k = K as f64;
     let log_n = (V::N.trailing_zeros() + 1) as f64;
     // N (K^2 + 7K) 2^-104 sigma covers N (K^2 + 6K) 2^-104 sigma + 2n 2^-1074 (n <= N K and
-    // sigma > 2^-898).
-    let err = V::N as f64 * (k * k + 7.0 * k) * ERR_UNIT * sigma + 2.0 * log_n * UNIT * lsum;
+    // sigma > 2^-898); the horizontal sum of the L's costs at most (log2 N + 1) u sum |L|,
+    // with sum |L| <= 1.01 N K 2^-51 sigma.
+    let err = V::N as f64 * (k * k + 7.0 * k) * ERR_UNIT * sigma
+        + log_n * UNIT * 1.01 * V::N as f64 * k * pow2(-51) * sigma;
     if V::HAS_FMA {
         round_sum::<true>(hi, lo, err, crate::exact::F64)
     } else {

@@ -8,7 +8,8 @@
 use super::super::padded;
 use crate::dispatch::Kernels;
 use crate::kernel::{
-    accumulate32, accumulate64, small32, small64, Accumulator, Lanes, Load, MAX_LANES, SMALL_MAX,
+    accumulate32, accumulate64, short32, short64, small32, small64, Accumulator, Lanes, Load,
+    MAX_LANES, SHORT_BLOCKS, SMALL_MAX,
 };
 use core::arch::aarch64::*;
 
@@ -246,12 +247,31 @@ fn small_vectors<const K: usize>(b: &[f64; SMALL_MAX]) -> [V; K] {
     unrolled!(|k| V(unsafe { vld1q_f64(p.add(2 * k)) }))
 }
 
+/// The one-block paths for vectors of at most `SHORT_BLOCKS` blocks (`None` beyond).
+#[inline(always)]
+fn short64_any(x: &[f64]) -> Option<f64> {
+    let (c, t) = x.as_chunks::<CH>();
+    if c.len() > SHORT_BLOCKS * M {
+        return None;
+    }
+    short64::<V, F64s, F64sTail, U>(c, (!t.is_empty()).then_some(t), x.len())
+}
+
+#[inline(always)]
+fn short32_any(x: &[f32]) -> Option<f64> {
+    let (c, t) = x.as_chunks::<CH>();
+    if c.len() > SHORT_BLOCKS * M {
+        return None;
+    }
+    short32::<V, F32s, F32sTail, U>(c, (!t.is_empty()).then_some(t))
+}
+
 /// # Safety
 /// The CPU must support NEON.
 #[target_feature(enable = "neon")]
 unsafe fn small64_tf(x: &[f64]) -> Option<f64> {
     if x.len() > SMALL_MAX {
-        return None;
+        return short64_any(x);
     }
     let b = padded::<f64, SMALL_MAX>(x);
     if x.len() <= 8 {
@@ -266,7 +286,7 @@ unsafe fn small64_tf(x: &[f64]) -> Option<f64> {
 #[target_feature(enable = "neon")]
 unsafe fn small32_tf(x: &[f32]) -> Option<f64> {
     if x.len() > SMALL_MAX {
-        return None;
+        return short32_any(x);
     }
     let mut b = [0.0f64; SMALL_MAX];
     for (d, s) in b.iter_mut().zip(x) {

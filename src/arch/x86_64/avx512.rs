@@ -7,7 +7,8 @@
 
 use crate::dispatch::Kernels;
 use crate::kernel::{
-    accumulate32, accumulate64, small32, small64, Accumulator, Lanes, Load, MAX_LANES, SMALL_MAX,
+    accumulate32, accumulate64, short32, short64, small32, small64, Accumulator, Lanes, Load,
+    MAX_LANES, SHORT_BLOCKS, SMALL_MAX,
 };
 use core::arch::x86_64::*;
 
@@ -371,6 +372,25 @@ unsafe fn pairs32_tf(x: &[f32], acc: &mut Accumulator) {
     accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
 }
 
+/// The one-block paths for vectors of at most `SHORT_BLOCKS` blocks (`None` beyond).
+#[inline(always)]
+fn short64_any(x: &[f64]) -> Option<f64> {
+    let (c, t) = x.as_chunks::<CH>();
+    if c.len() > SHORT_BLOCKS * M {
+        return None;
+    }
+    short64::<V, F64s, F64sTail, U>(c, (!t.is_empty()).then_some(t), x.len())
+}
+
+#[inline(always)]
+fn short32_any(x: &[f32]) -> Option<f64> {
+    let (c, t) = x.as_chunks::<CH>();
+    if c.len() > SHORT_BLOCKS * M {
+        return None;
+    }
+    short32::<V, F32s, F32sTail, U>(c, (!t.is_empty()).then_some(t))
+}
+
 /// # Safety
 /// The CPU must support AVX-512F and AVX-512VL.
 #[target_feature(enable = "avx512f,avx512vl")]
@@ -383,7 +403,7 @@ unsafe fn small64_tf(x: &[f64]) -> Option<f64> {
     } else if n <= SMALL_MAX {
         small64::<V, 4>(load_small64::<4>(x))
     } else {
-        None
+        short64_any(x)
     }
 }
 
@@ -399,7 +419,7 @@ unsafe fn small32_tf(x: &[f32]) -> Option<f64> {
     } else if n <= SMALL_MAX {
         small32::<V, 4>(load_small32::<4>(x))
     } else {
-        None
+        short32_any(x)
     }
 }
 
