@@ -52,11 +52,11 @@ pub fn active_isa() -> Isa {
     dispatch::active()
 }
 
-/// The norm of a view: its shape picks the kernel (short contiguous vectors first).
-#[inline]
+/// The norm of a view: short contiguous vectors first (inlined into the callers, so that
+/// the common short call is cheap), everything else out of line.
+#[inline(always)]
 fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
-    let shape = v.shape();
-    match shape {
+    match v.shape() {
         Shape::F64(x) if x.len() <= SHORT_MAX => {
             if let Some(r) = (k.small64)(x) {
                 return r;
@@ -67,10 +67,36 @@ fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
                 return r;
             }
         }
+        Shape::Even64(x) if x.len() <= 2 * SHORT_MAX => {
+            if let Some(r) = (k.short_even64)(x) {
+                return r;
+            }
+        }
+        Shape::Pairs64(x) if x.len() <= 2 * SHORT_MAX => {
+            if let Some(r) = (k.short_pairs64)(x) {
+                return r;
+            }
+        }
+        Shape::Even32(x) if x.len() <= 2 * SHORT_MAX => {
+            if let Some(r) = (k.short_even32)(x) {
+                return r;
+            }
+        }
+        Shape::Pairs32(x) if x.len() <= 2 * SHORT_MAX => {
+            if let Some(r) = (k.short_pairs32)(x) {
+                return r;
+            }
+        }
         _ => {}
     }
+    norm_view_general(v, k)
+}
+
+/// The general path: the block kernels of the view's shape, then the conclusion.
+#[inline(never)]
+fn norm_view_general<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
     let mut acc = Accumulator::new();
-    match shape {
+    match v.shape() {
         Shape::F64(x) => (k.f64s)(x, &mut acc),
         Shape::F32(x) => (k.f32s)(x, &mut acc),
         Shape::Even64(x) => (k.even64)(x, &mut acc),

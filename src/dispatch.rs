@@ -29,6 +29,14 @@ pub(crate) struct Kernels {
     pub small64: fn(&[f64]) -> Option<f64>,
     /// The norm (rounded to binary32) of a short contiguous binary32 vector.
     pub small32: fn(&[f32]) -> Option<f64>,
+    /// The norm of a short `even64` shape, if decided by its one-block path.
+    pub short_even64: fn(&[f64]) -> Option<f64>,
+    /// The norm of a short `pairs64` shape, if decided by its one-block path.
+    pub short_pairs64: fn(&[f64]) -> Option<f64>,
+    /// The norm (rounded to binary32) of a short `even32` shape.
+    pub short_even32: fn(&[f32]) -> Option<f64>,
+    /// The norm (rounded to binary32) of a short `pairs32` shape.
+    pub short_pairs32: fn(&[f32]) -> Option<f64>,
 }
 
 /// An instruction-set path of the sum-of-squares kernel.

@@ -556,7 +556,10 @@ fn round_sum<const FMA: bool>(hi: f64, lo: f64, err: f64, fmt: Format) -> Option
     // the rounding of inv), rounding of delta (4u relative: the sum, inv, the product),
     // Newton truncation <= 2^-105 y.
     let ez = err * inv * 1.01 + delta.abs() * pow2(-50) + y * pow2(-100);
-    round_fast(y, delta, ez, fmt).or_else(|| round_dd(y, delta, ez, fmt))
+    match round_fast(y, delta, ez, fmt) {
+        Some(r) => Some(r),
+        None => round_dd(y, delta, ez, fmt),
+    }
 }
 
 /// Fast rounding of `z = y + delta` (known to within `ez`, `|delta| <= ulp(y)`) when the
@@ -611,6 +614,8 @@ pub(crate) fn round_fast(y: f64, delta: f64, ez: f64, fmt: Format) -> Option<f64
 
 /// Rounds `zh + zl` (known to within `ez`) to nearest-even on the grid of `fmt`, or `None`
 /// when the interval `[z - ez, z + ez]` contains a rounding boundary.
+#[cold]
+#[inline(never)]
 pub(crate) fn round_dd(zh: f64, zl: f64, ez: f64, fmt: Format) -> Option<f64> {
     let mut y = round_to_grid(zh, fmt);
     for _ in 0..3 {
@@ -924,7 +929,13 @@ fn block32<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>], run: &m
 /// the medium class, rejected block, NaN/Inf, undecided rounding); the caller then runs the
 /// general path, which gives the same result.
 #[inline(always)]
-pub(crate) fn short64<V: Lanes, L: Load<V, U>, LT: Load<V, U>, const U: usize>(
+pub(crate) fn short64<
+    V: Lanes,
+    L: Load<V, U>,
+    LT: Load<V, U>,
+    const U: usize,
+    const PAIRS: bool,
+>(
     chunks: &[L::Item<'_>],
     tail: Option<LT::Item<'_>>,
     n_c: usize,
@@ -941,8 +952,14 @@ pub(crate) fn short64<V: Lanes, L: Load<V, U>, LT: Load<V, U>, const U: usize>(
     let sig = V::splat(sigma);
     let mut t = [sig; U];
     let mut l = [V::splat(0.0); U];
-    let pairs = eft_pairs::<V, L, U>(chunks, &mut t, &mut l);
-    for c in pairs.remainder() {
+    // PAIRS: two chunks per iteration (cheap loads); otherwise one (loads that deinterleave
+    // need the registers).
+    let rest = if PAIRS {
+        eft_pairs::<V, L, U>(chunks, &mut t, &mut l).remainder()
+    } else {
+        chunks
+    };
+    for c in rest {
         let xs = L::load(c);
         for u in 0..U {
             lane_step(xs[u], &mut t[u], &mut l[u]);

@@ -399,7 +399,7 @@ fn short64_any(x: &[f64]) -> Option<f64> {
     if c.len() > SHORT_BLOCKS * M {
         return None;
     }
-    short64::<V, F64s, F64sTail, U>(c, (!t.is_empty()).then_some(t), x.len())
+    short64::<V, F64s, F64sTail, U, true>(c, (!t.is_empty()).then_some(t), x.len())
 }
 
 #[inline(always)]
@@ -453,6 +453,10 @@ pub(crate) static KERNELS: Kernels = Kernels {
     pairs32,
     small64: small64_entry,
     small32: small32_entry,
+    short_even64,
+    short_pairs64,
+    short_even32,
+    short_pairs32,
 };
 
 macro_rules! entry {
@@ -491,3 +495,65 @@ fn small32_entry(x: &[f32]) -> Option<f64> {
         super::super::scalar::small32_entry(x)
     }
 }
+
+/// The one-block paths of the strided shapes (`None` beyond `SHORT_BLOCKS` blocks).  For
+/// binary64 the slice length is passed as the component count: an upper bound, which only
+/// moves the offset; one chunk per iteration, as the deinterleaving loads need the registers.
+macro_rules! short_entry {
+    ($name:ident, $tf:ident, $t:ty, |$c:ident, $r:ident, $x:ident| $call:expr) => {
+        /// # Safety
+        /// The CPU must support AVX2 and FMA.
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn $tf($x: &[$t]) -> Option<f64> {
+            let ($c, t) = $x.as_chunks::<{ 2 * CH }>();
+            if $c.len() > SHORT_BLOCKS * M {
+                return None;
+            }
+            let $r = (!t.is_empty()).then_some(t);
+            $call
+        }
+
+        fn $name(x: &[$t]) -> Option<f64> {
+            if is_available() {
+                // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+                unsafe { $tf(x) }
+            } else {
+                None
+            }
+        }
+    };
+}
+short_entry!(short_even64, short_even64_tf, f64, |c, r, x| short64::<
+    V,
+    Even64,
+    Even64Tail,
+    U,
+    false,
+>(
+    c,
+    r,
+    x.len()
+));
+short_entry!(short_pairs64, short_pairs64_tf, f64, |c, r, x| short64::<
+    V,
+    Pairs64,
+    Pairs64Tail,
+    U,
+    false,
+>(
+    c,
+    r,
+    x.len()
+));
+short_entry!(short_even32, short_even32_tf, f32, |c, r, x| short32::<
+    V,
+    Even32,
+    Even32Tail,
+    U,
+>(c, r));
+short_entry!(short_pairs32, short_pairs32_tf, f32, |c, r, x| short32::<
+    V,
+    Pairs32,
+    Pairs32Tail,
+    U,
+>(c, r));
