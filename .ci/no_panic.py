@@ -48,6 +48,7 @@ def main(so):
     direct = re.compile(r"\s(?:call|jmp)\w*\s+([0-9a-f]+) <")
     comment = re.compile(r"#\s+([0-9a-f]+) <")
     starts, edges, fn = {}, {}, None
+    sites = []  # (function, call-site address, target address)
     for line in dis.splitlines():
         m = hdr.match(line)
         if m:
@@ -60,6 +61,7 @@ def main(so):
         m = direct.search(line)
         if m:
             edges[fn].add(int(m.group(1), 16))
+            sites.append((fn, line.split(":")[0].strip(), int(m.group(1), 16)))
             continue
         m = comment.search(line)
         if not m:
@@ -69,6 +71,7 @@ def main(so):
             # Call through a GOT slot: the function its relocation points at.
             if addr in relocs:
                 edges[fn].add(relocs[addr])
+                sites.append((fn, line.split(":")[0].strip(), relocs[addr]))
         elif re.search(r"\slea\s", line):
             # A function address taken (function pointer, closure passed as `dyn FnMut`).
             edges[fn].add(addr)
@@ -76,6 +79,7 @@ def main(so):
         sys.exit(f"no_panic: could not disassemble {so}")
     exported = set(run("nm", "-D", "--defined-only", so).split())
     roots = [f for f in edges if "safenorm" in f or f in exported]
+    root_set = set(roots)
     if not any(f == "safenorm_dnrm2" for f in roots):
         sys.exit("no_panic: safenorm_dnrm2 not found; wrong library?")
     parent = {r: None for r in roots}
@@ -101,8 +105,17 @@ def main(so):
     print(f"no_panic: {len(roots)} roots, {len(parent)} functions reachable")
     if bad:
         print("no_panic: FAIL: panicking paths reachable from safenorm code:")
-        for b in sorted(bad, key=len):
+        for b in sorted(bad, key=len)[:12]:
             print("  " + b)
+        # Where: every call from a safenorm function straight into a panic entry point,
+        # with the source line the compiler attributes it to (needs debug info).
+        print("no_panic: direct calls from safenorm code into panic entry points:")
+        for f, site, t in sites:
+            name = starts.get(t, "")
+            if f in root_set and PANIC.search(name) and not f.startswith(ALLOWED_PREFIXES):
+                loc = subprocess.run(["addr2line", "-i", "-C", "-e", so, "0x" + site],
+                                     capture_output=True, text=True).stdout.split()
+                print(f"  {f} @0x{site} -> {name}  [{loc[0] if loc else '?'}]")
         sys.exit(1)
     print("no_panic: ok, no panicking path reachable (allowed: %s)" % ", ".join(ALLOWED_PREFIXES))
 
