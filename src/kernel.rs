@@ -129,10 +129,10 @@ pub(crate) const SMALL_MAX: usize = 32;
 /// Largest contiguous length (in components) for which the dispatcher asks an ISA for its
 /// one-block path ([`short64`], [`short32`]); each ISA also caps it at `SHORT_BLOCKS`
 /// blocks of its own size.
-pub(crate) const SHORT_MAX: usize = 1 << 14;
+pub(crate) const SHORT_MAX: usize = 1 << 16;
 
 /// At most this many blocks' worth of chunks go through the one-block paths.
-pub(crate) const SHORT_BLOCKS: usize = 4;
+pub(crate) const SHORT_BLOCKS: usize = 16;
 
 /// A short vector of binary64 lanes: the operations the kernel bodies need.
 ///

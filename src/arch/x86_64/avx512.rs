@@ -292,6 +292,28 @@ macro_rules! shape {
     };
 }
 shape!(F64s, F64sTail, f64, CH, load_f64, tail_f64);
+
+/// Contiguous binary64 chunks of long vectors (the general path): [`load_f64`] plus software
+/// prefetches `PREFETCH` bytes ahead (one per cache line), which keeps more memory reads in
+/// flight than the out-of-order window alone when the data stream from DRAM.
+struct F64sLong;
+/// Prefetch distance in bytes.
+const PREFETCH: usize = 4096;
+
+impl Load<V, U> for F64sLong {
+    type Item<'a> = [f64; CH];
+    #[inline(always)]
+    fn load(c: &[f64; CH]) -> [V; U] {
+        let p = c.as_ptr().cast::<i8>();
+        for line in 0..CH * 8 / 64 {
+            // SAFETY: SSE is available; a prefetch never faults and reads nothing
+            // architecturally, and the address is formed with wrapping_add (no pointer
+            // arithmetic beyond the allocation).
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(PREFETCH + 64 * line)) };
+        }
+        load_f64(c)
+    }
+}
 shape!(F32s, F32sTail, f32, CH, load_f32, tail_f32);
 shape!(Even64, Even64Tail, f64, 2 * CH, load_even64, tail_even64);
 shape!(
@@ -329,7 +351,7 @@ fn load_small32<const K: usize>(x: &[f32]) -> [V; K] {
 #[target_feature(enable = "avx512f,avx512vl")]
 unsafe fn f64s_tf(x: &[f64], acc: &mut Accumulator) {
     let (c, t) = x.as_chunks::<CH>();
-    accumulate64::<V, F64s, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, F64sLong, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
 }
 
 /// # Safety
@@ -379,7 +401,14 @@ fn short64_any(x: &[f64]) -> Option<f64> {
     if c.len() > SHORT_BLOCKS * M {
         return None;
     }
-    short64::<V, F64s, F64sTail, U, true>(c, (!t.is_empty()).then_some(t), x.len())
+    // L1-resident: two chunks per iteration; longer (L2 and beyond): one chunk per
+    // iteration with software prefetch (measured on Zen 5: each is the faster one there).
+    let t = (!t.is_empty()).then_some(t);
+    if c.len() <= 2 * M {
+        short64::<V, F64s, F64sTail, U, true>(c, t, x.len())
+    } else {
+        short64::<V, F64sLong, F64sTail, U, false>(c, t, x.len())
+    }
 }
 
 #[inline(always)]
