@@ -5,7 +5,9 @@
 #     that a deliberately broken probe program built with the same flags is caught;
 #  2. every CTest program of a plain debug build run under
 #     `valgrind --error-exitcode=1 --leak-check=full` (definite leaks and every memory error
-#     fail), once with the dispatched kernel and once forced to the portable one.
+#     fail), forced to the portable kernel, then with the dispatched one (valgrind 3.19 cannot
+#     decode every AVX encoding of the SIMD kernels; such runs are reported as skipped, any
+#     other valgrind failure fails).
 # The Rust library itself is the normal release build (both build trees share one cargo
 # target directory, so it is compiled once).  Installs valgrind with apt and cmake with pip
 # when missing.  Build trees: target/cmake-asan/ and target/cmake-valgrind/ (git-ignored).
@@ -41,9 +43,11 @@ test_programs() { # test_programs <dir> -> "name<TAB>command<TAB>args..." lines
     ctest --test-dir "$1" --show-only=json-v1 | python3 -c '
 import json, os, sys
 tree = os.path.realpath(sys.argv[1])
+seen = set()
 for t in json.load(sys.stdin)["tests"]:
     cmd = t.get("command") or []
-    if cmd and os.path.realpath(cmd[0]).startswith(tree + os.sep):
+    if cmd and os.path.realpath(cmd[0]).startswith(tree + os.sep) and tuple(cmd) not in seen:
+        seen.add(tuple(cmd))  # the same program registered again with another environment
         print(t["name"] + "\t" + "\t".join(cmd))
 ' "$1"
 }
@@ -109,15 +113,26 @@ fi
 echo "sanitizers: probe caught by valgrind"
 configure target/cmake-valgrind "-g -O1"
 n=0
+unsupported=0
 while IFS=$'\t' read -r name exe rest; do
     args=()
     [ -n "$rest" ] && IFS=$'\t' read -r -a args <<<"$rest"
-    for isa in "" scalar; do
+    for isa in scalar ""; do
         log="$probe/vg.log"
         if ! SAFENORM_ISA="$isa" valgrind --quiet --error-exitcode=1 --leak-check=full \
             --errors-for-leak-kinds=definite --track-origins=yes \
             "$exe" "${args[@]}" >"$log" 2>&1; then
-            echo "sanitizers: FAIL: valgrind $name (SAFENORM_ISA=${isa:-default}):" >&2
+            if [ -z "$isa" ] && grep -q 'Unrecognised instruction\|Illegal opcode' "$log"; then
+                # valgrind 3.19 (Debian 12) cannot decode some AVX encodings the SIMD kernels
+                # contain (e.g. the register form of VMOVQ, 0xD6): not a memory error.  The
+                # portable kernel above ran clean; the SIMD kernels are memory-checked by the
+                # fuzz targets, which are built with AddressSanitizer.
+                echo "sanitizers: valgrind $name (dispatched kernel): skipped, valgrind cannot decode the SIMD kernel:"
+                grep -m1 -A1 'Illegal opcode' "$log" | sed 's/^/    /' || true
+                unsupported=$((unsupported + 1))
+                continue
+            fi
+            echo "sanitizers: FAIL: valgrind $name (SAFENORM_ISA=${isa:-dispatched}):" >&2
             tail -60 "$log" >&2
             exit 1
         fi
@@ -125,4 +140,4 @@ while IFS=$'\t' read -r name exe rest; do
     done
 done < <(test_programs target/cmake-valgrind)
 [ "$n" -gt 0 ] || { echo "sanitizers: FAIL: no test program found in target/cmake-valgrind" >&2; exit 1; }
-echo "sanitizers: $n valgrind runs clean (errors and definite leaks fail)"
+echo "sanitizers: $n valgrind runs clean (errors and definite leaks fail); $unsupported skipped (instruction not decodable by valgrind)"
