@@ -40,8 +40,10 @@
 //!    With `amax_s = amax * scale` in `[2^-474, 2^424]` and `U m <= 2^12` this `sigma` lies in
 //!    `[2^-947, 2^861]`.
 //! 4. **Folding.**  The accepted `s` and `L_0 + ... + L_{U-1}` are added lane-wise into the
-//!    class's vector double-double with TwoSum (Knuth, TAOCP vol. 2, 4.2.2); at the end the
-//!    lanes and the three classes are combined in [`Accumulator::finish`].
+//!    class's vector double-double with TwoSum (Knuth, TAOCP vol. 2, 4.2.2), kept in
+//!    registers for the whole kernel call (`Run`); at the end of the call the lanes are
+//!    reduced by a TwoSum tree into the accumulator's per-class double-doubles, and
+//!    [`Accumulator::finish`] combines the three classes.
 //!
 //! # Why an accepted block is exact up to the bound
 //!
@@ -57,16 +59,17 @@
 //! its `j`-th addition costs `u |L_j|`.  Summed over `m` steps and the combination of the
 //! `U` error sums (`2u sum |L_u|`), each accumulator lane contributes at most
 //! `(m^2 + 6m) 2^-104 sigma + 2m 2^-1074 <= (m^2 + 7m) 2^-104 sigma` (as `sigma >= 2^-960`),
-//! and a block at most `N U` times that (what [`Accumulator::fold`] is given).  The scaling by `2^-600` can round a value
+//! and a block at most `N U` times that (what `Run::fold` is given).  The scaling by `2^-600` can round a value
 //! below `2^-474` (its square is then below `2^-2000`, a change `< 2^-2090` per element,
 //! covered by the `2^-1074` terms).  The fold's own roundings are tracked at run time
 //! (`u` times the running sum of `|lo|`).
 //!
 //! The bound is rigorous for any data, whether the offset was predicted or checked; the
 //! acceptance test `sum(s) >= 2^-20 sigma` only keeps it small: relative to an accepted
-//! block's sum it is below `N U (M^2 + 6M) 2^-84 <= 2^-58` for `N U M <= 2^13`, far below the
-//! `2^-54` that correct rounding needs, so the exact fallback is taken only for
-//! (near-)ties.
+//! block's sum it is below `N U (m^2 + 7m) 2^-84`, at most `2^-57` for every ISA and path
+//! here (`N U <= 64` accumulator lanes, `m <= 1024` steps in the one-block paths, `m <= 128`
+//! in the blocked path), far below the `2^-54` that correct rounding needs, so the exact
+//! fallback is taken only for (near-)ties.
 //!
 //! # Binary32 algorithm ([`accumulate32`])
 //!
