@@ -231,43 +231,59 @@ fn tail_f32(t: &&[f32]) -> [V; U] {
     unrolled!(|u| V(mload_ps8(t, 8 * u)))
 }
 
+/// The 8 even-indexed values of `t[start..start + 16]` (zeros past the end of `t`).
+#[inline(always)]
+fn win_even64(t: &[f64], start: usize) -> V {
+    let (a, b) = (mload_pd(t, start), mload_pd(t, start + 8));
+    // SAFETY: AVX-512F is available.
+    V(unsafe { _mm512_permutex2var_pd(a, _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), b) })
+}
+
+/// The values at `4i`, `4i + 1` of `t[start..start + 16]` (zeros past the end).
+#[inline(always)]
+fn win_pairs64(t: &[f64], start: usize) -> V {
+    let (a, b) = (mload_pd(t, start), mload_pd(t, start + 8));
+    // SAFETY: AVX-512F is available.
+    V(unsafe { _mm512_permutex2var_pd(a, _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13), b) })
+}
+
+/// The 8 even-indexed values of `t[start..start + 16]`, widened (zeros past the end).
+#[inline(always)]
+fn win_even32(t: &[f32], start: usize) -> V {
+    let v = mload_x16(t, start);
+    // SAFETY: AVX-512F is available.
+    V(unsafe { _mm512_cvtps_pd(_mm256_castsi256_ps(_mm512_cvtepi64_epi32(v))) })
+}
+
+/// The values at `4i`, `4i + 1` of `t[start..start + 16]`, widened (zeros past the end).
+#[inline(always)]
+fn win_pairs32(t: &[f32], start: usize) -> V {
+    let v = mload_x16(t, start);
+    // SAFETY: AVX-512F is available.
+    V(unsafe {
+        let w = _mm512_permutexvar_epi64(_mm512_setr_epi64(0, 2, 4, 6, 0, 2, 4, 6), v);
+        _mm512_cvtps_pd(_mm256_castsi256_ps(_mm512_castsi512_si256(w)))
+    })
+}
+
 #[inline(always)]
 fn tail_even64(t: &&[f64]) -> [V; U] {
-    unrolled!(|u| {
-        let (a, b) = (mload_pd(t, 16 * u), mload_pd(t, 16 * u + 8));
-        // SAFETY: AVX-512F is available.
-        V(unsafe { _mm512_permutex2var_pd(a, _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), b) })
-    })
+    unrolled!(|u| win_even64(t, 16 * u))
 }
 
 #[inline(always)]
 fn tail_pairs64(t: &&[f64]) -> [V; U] {
-    unrolled!(|u| {
-        let (a, b) = (mload_pd(t, 16 * u), mload_pd(t, 16 * u + 8));
-        // SAFETY: AVX-512F is available.
-        V(unsafe { _mm512_permutex2var_pd(a, _mm512_setr_epi64(0, 1, 4, 5, 8, 9, 12, 13), b) })
-    })
+    unrolled!(|u| win_pairs64(t, 16 * u))
 }
 
 #[inline(always)]
 fn tail_even32(t: &&[f32]) -> [V; U] {
-    unrolled!(|u| {
-        let v = mload_x16(t, 16 * u);
-        // SAFETY: AVX-512F is available.
-        V(unsafe { _mm512_cvtps_pd(_mm256_castsi256_ps(_mm512_cvtepi64_epi32(v))) })
-    })
+    unrolled!(|u| win_even32(t, 16 * u))
 }
 
 #[inline(always)]
 fn tail_pairs32(t: &&[f32]) -> [V; U] {
-    unrolled!(|u| {
-        let v = mload_x16(t, 16 * u);
-        // SAFETY: AVX-512F is available.
-        V(unsafe {
-            let w = _mm512_permutexvar_epi64(_mm512_setr_epi64(0, 2, 4, 6, 0, 2, 4, 6), v);
-            _mm512_cvtps_pd(_mm256_castsi256_ps(_mm512_castsi512_si256(w)))
-        })
-    })
+    unrolled!(|u| win_pairs32(t, 16 * u))
 }
 
 /// A whole-chunk loader and a partial-chunk loader for one input shape.
@@ -509,11 +525,22 @@ fn small32_entry(x: &[f32]) -> Option<f64> {
 /// binary64 the slice length is passed as the component count: an upper bound, which only
 /// moves the offset; one chunk per iteration, as the deinterleaving loads need the registers.
 macro_rules! short_entry {
-    ($name:ident, $tf:ident, $t:ty, |$c:ident, $r:ident, $x:ident| $call:expr) => {
+    ($name:ident, $tf:ident, $t:ty, $small:ident, $win:ident, |$c:ident, $r:ident, $x:ident| $call:expr) => {
         /// # Safety
         /// The CPU must support AVX-512F and VL.
         #[target_feature(enable = "avx512f,avx512vl")]
         unsafe fn $tf($x: &[$t]) -> Option<f64> {
+            // Short: at most 8 windows of 16 values (8 components each), as `small64`.
+            let len = $x.len();
+            if len <= 16 {
+                return $small::<V, 1>(unrolled!(|k| $win($x, 16 * k)));
+            } else if len <= 32 {
+                return $small::<V, 2>(unrolled!(|k| $win($x, 16 * k)));
+            } else if len <= 64 {
+                return $small::<V, 4>(unrolled!(|k| $win($x, 16 * k)));
+            } else if len <= 128 {
+                return $small::<V, 8>(unrolled!(|k| $win($x, 16 * k)));
+            }
             let ($c, t) = $x.as_chunks::<{ 2 * CH }>();
             if $c.len() > SHORT_BLOCKS * M {
                 return None;
@@ -532,37 +559,35 @@ macro_rules! short_entry {
         }
     };
 }
-short_entry!(short_even64, short_even64_tf, f64, |c, r, x| short64::<
-    V,
-    Even64,
-    Even64Tail,
-    U,
-    false,
->(
-    c,
-    r,
-    x.len()
-));
-short_entry!(short_pairs64, short_pairs64_tf, f64, |c, r, x| short64::<
-    V,
-    Pairs64,
-    Pairs64Tail,
-    U,
-    false,
->(
-    c,
-    r,
-    x.len()
-));
-short_entry!(short_even32, short_even32_tf, f32, |c, r, x| short32::<
-    V,
-    Even32,
-    Even32Tail,
-    U,
->(c, r));
-short_entry!(short_pairs32, short_pairs32_tf, f32, |c, r, x| short32::<
-    V,
-    Pairs32,
-    Pairs32Tail,
-    U,
->(c, r));
+short_entry!(
+    short_even64,
+    short_even64_tf,
+    f64,
+    small64,
+    win_even64,
+    |c, r, x| short64::<V, Even64, Even64Tail, U, false>(c, r, x.len())
+);
+short_entry!(
+    short_pairs64,
+    short_pairs64_tf,
+    f64,
+    small64,
+    win_pairs64,
+    |c, r, x| short64::<V, Pairs64, Pairs64Tail, U, false>(c, r, x.len())
+);
+short_entry!(
+    short_even32,
+    short_even32_tf,
+    f32,
+    small32,
+    win_even32,
+    |c, r, x| short32::<V, Even32, Even32Tail, U>(c, r)
+);
+short_entry!(
+    short_pairs32,
+    short_pairs32_tf,
+    f32,
+    small32,
+    win_pairs32,
+    |c, r, x| short32::<V, Pairs32, Pairs32Tail, U>(c, r)
+);
