@@ -821,7 +821,9 @@ fn block64<V: Lanes, L: Load<V, U>, const U: usize, const M: usize>(
         }
     }
     if let Some((class, sigma)) = pred {
-        let scale = CLASS_SCALE[class];
+        // `class` is a stored prediction (always 0..=2); `get` keeps a panicking bounds check
+        // out of the kernel (.ci/no_panic.sh).
+        let scale = CLASS_SCALE.get(class).copied().unwrap_or(1.0);
         let (s, l) = eft_block::<V, L, U>(blk, class != 1, scale, sigma);
         if s.all_lt(V::splat(2.0 * sigma)) {
             let total = s.reduce_add();

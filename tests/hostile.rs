@@ -241,6 +241,40 @@ fn overflowing_spans_give_nan_and_err_stride() {
     }
 }
 
+/// The exact boundary per element size: the smallest `n` (at `incx = 1`) whose span exceeds
+/// `isize::MAX` bytes is refused for every routine (8, 4, 16 and 8 bytes per element), with
+/// both signs of the increment and with `|incx| = 2` at half that length.
+#[test]
+fn span_one_past_isize_max_bytes_is_refused() {
+    for ty in Ty::ALL {
+        let one = Layout::new(ty, &vec![1.0; ty.parts()], 1, 0);
+        let first_bad = (isize::MAX as usize / ty.elem_size() + 1) as i128;
+        let cases: [(i128, i128); 5] = [
+            (first_bad, 1),
+            (first_bad, -1),
+            (first_bad + 1, 1),
+            (first_bad / 2 + 1, 2),
+            (first_bad / 2 + 1, -2),
+        ];
+        for (n, inc) in cases {
+            // The span (n-1)*|inc|+1 elements is more than isize::MAX bytes.
+            let bytes = ((n - 1) * inc.abs() + 1) * ty.elem_size() as i128;
+            assert!(
+                bytes > isize::MAX as i128,
+                "{ty:?} n={n} inc={inc}: not a bad span"
+            );
+            // SAFETY: refused before any read.
+            let got = unsafe { every_entry(ty, n, one.ptr(), inc) };
+            expect_all(
+                &got,
+                f64::NAN,
+                SAFENORM_ERR_STRIDE,
+                &format!("{ty:?} n={n} incx={inc} (span {bytes} bytes)"),
+            );
+        }
+    }
+}
+
 /// A span that fits in `isize::MAX` bytes but wraps around the end of the address space: NaN
 /// and `SAFENORM_ERR_STRIDE` (the pointer is never dereferenced).
 #[test]
