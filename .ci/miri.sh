@@ -6,7 +6,8 @@
 # counts under cfg(miri).  Miri cannot execute SIMD intrinsics worth testing, so the process
 # is forced onto the portable kernel (SAFENORM_ISA=scalar).  Isolation stays on (the tests
 # need no host access).  Installs the nightly miri component when missing.
-# Runtime: ~1 min to build Miri's sysroot and the crate (cold), ~3-4 min of tests.
+# Runtime: ~3 min measured from a cold target directory (Miri sysroot already built; building
+# it adds about a minute once per machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
