@@ -33,3 +33,35 @@ fi
 echo "no_panic: panic = \"abort\" in the release profile; no unwinder raise in $so"
 
 python3 .ci/no_panic.py "$so"
+
+# Negative control: the check must fail on a library whose export indexes a slice.
+ctl="$(mktemp -d)"
+trap 'rm -rf "$ctl"' EXIT
+mkdir -p "$ctl/src"
+cat >"$ctl/Cargo.toml" <<'TOML'
+[package]
+name = "panicky"
+version = "0.0.0"
+edition = "2021"
+[lib]
+crate-type = ["cdylib"]
+[profile.release]
+panic = "abort"
+[workspace]
+TOML
+cat >"$ctl/src/lib.rs" <<'RS'
+#[no_mangle]
+pub extern "C" fn safenorm_dnrm2(i: usize) -> u8 {
+    let table = [1u8, 2, 3];
+    table[i]
+}
+RS
+(cd "$ctl" && CARGO_TARGET_DIR="$ctl/target" cargo build --release --quiet)
+if python3 .ci/no_panic.py "$ctl/target/release/libpanicky.so" >"$ctl/out" 2>&1; then
+    echo "no_panic: FAIL: the negative control (a bounds check in an export) was not caught" >&2
+    cat "$ctl/out" >&2
+    exit 1
+fi
+grep -q 'panic_bounds_check' "$ctl/out" ||
+    { echo "no_panic: FAIL: negative control failed for another reason:" >&2; cat "$ctl/out" >&2; exit 1; }
+echo "no_panic: negative control (slice indexing in an export) caught"
