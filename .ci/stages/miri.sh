@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# slow: skipped when SAFENORM_QUICK=1.
+# Stage of scripts/test.sh: see .ci/miri.sh.
+set -euo pipefail
+exec bash "$(dirname "$0")/../miri.sh"
