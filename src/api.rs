@@ -3,7 +3,7 @@
 
 use crate::dispatch::{self, Isa, Kernels};
 use crate::exact::{ExactSum, Format};
-use crate::kernel::{Accumulator, Outcome, SHORT_MAX};
+use crate::kernel::{Accumulator, Outcome, SHORT32_MAX, SHORT_MAX};
 use crate::strided::{ChunkSource, Element, Shape, Strided, ViewError};
 
 /// The Euclidean norm of a contiguous slice: `sqrt(sum |x_i|^2)`, correctly rounded.
@@ -62,7 +62,7 @@ fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
                 return r;
             }
         }
-        Shape::F32(x) if x.len() <= SHORT_MAX => {
+        Shape::F32(x) if x.len() <= SHORT32_MAX => {
             if let Some(r) = (k.small32)(x) {
                 return r;
             }

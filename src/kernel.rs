@@ -82,6 +82,47 @@
 //! product).  With `M <= 128` the relative bound is below `2^-45`, against the `2^-25` of a
 //! binary32 rounding.
 //!
+//! # Native binary32 lanes (AVX-512 `short32_native`)
+//!
+//! Widening binary32 data costs one `vcvtps2pd` per 8 components, which runs about once per
+//! cycle on Zen 5 and was the saturated unit of the binary32 paths.  For contiguous binary32
+//! vectors of `4096 ..= SHORT32_MAX` components the AVX-512 path runs the same error-free
+//! steps *in binary32 lanes* (16 per vector, `U = 8` accumulators, `p = 24`,
+//! `u32 = 2^-24`), in sub-blocks of `m <= 64` steps per accumulator lane:
+//!
+//! 1. **Offset.**  `a` = largest magnitude of the first chunk (128 components),
+//!    `sigma = 2^(floor(log2(U m a^2)) + 1) > U m a^2`, used only if
+//!    `SIGMA32_MIN = 2^-100 <= sigma <= SIGMA32_MAX = 2^120` (`consts.rs`; other data take
+//!    the widening path).  No scaling is needed: the squares only occur inside FMAs, which
+//!    are exact before their one rounding, and every `T` is a normal binary32 number
+//!    in `[2^-100, 2^122)`.
+//! 2. **Steps.**  Per accumulator lane `T = sigma`, `L = 0`; per element
+//!    `T' = fma(x,x,T)`, `q = T' - T`, `r = fma(x,x,-q)`, `L += r`, all in binary32.  The
+//!    argument of the binary64 block with `g = 2^-23 sigma`: while `T < 3 sigma`, `T'` and `T`
+//!    are multiples of `g`, `0 <= q < 2 sigma = 2^24 g` is exact, and the step's error
+//!    `e = x^2 - q` has `|e| <= ulp(T')/2 <= 2^-23 sigma`; `r = RN(e)` adds at most
+//!    `u32 |e| <= 2^-47 sigma`, or `2^-150` if `r` is subnormal.  `|L_j| <= 1.01 j 2^-23 sigma`
+//!    and its `j`-th addition costs `u32 |L_j|`.  Over `m` steps a lane's error is at most
+//!    `0.505 m(m+1) 2^-47 sigma + m (2^-47 sigma + 2^-150) <= 1.01 (m^2 + 4m) 2^-48 sigma`
+//!    (using `2^-150 <= 2^-50 sigma`).
+//! 3. **Verification and folding** (per sub-block).  `S = sum_u (T_u - sigma)` per lane,
+//!    pairwise in binary32, and the sub-block is accepted only if every lane has `S < 2 sigma`.
+//!    This holds iff the exact `S` is below `2 sigma`: then every `T_u - sigma` and every
+//!    partial sum is a multiple of `g` below `2^24 g`, hence exact (and every `T_u < 3 sigma`,
+//!    the condition of step 2); if the exact `S` is at least `2 sigma`, monotone rounding keeps
+//!    the computed one there; a NaN fails the comparison.  `sum_u L_u` is also pairwise in
+//!    binary32: three levels of `u32 |partial|`, at most `3.03 u32 * 8 * 1.01 m 2^-23 sigma
+//!    <= 49 m 2^-48 sigma` per lane.  Both are widened exactly and added lane-wise into
+//!    binary64 sums `D` (exact: multiples of `g` below `2^30 sigma`) and `L64`.
+//! 4. **Bound.**  With `k` sub-blocks: `16 k (8 * 1.01 (m^2 + 4m) + 49 m) 2^-48 sigma` for the
+//!    binary32 work, plus `16 * 4.2 m k (k + 9) 2^-76 sigma` for the binary64 additions of
+//!    `L64` and its horizontal sum (each of the `k` additions and the 4 levels of the
+//!    horizontal sum cost `u` of partial sums bounded by `8.2 m 2^-23 sigma` per
+//!    sub-block).  The horizontal sum of `D` is exact.  For the data of the peer benchmark
+//!    (normal values, `m = 32`) this is about `2^-35` of the sum of squares, far below the
+//!    `2^-25` spacing that rounding to binary32 must resolve; the rounding test decides, and
+//!    a rejected or undecided vector takes the widening path (same result).
+//!
 //! # Short vectors ([`small64`], [`small32`], [`short64`], [`short32`])
 //!
 //! Up to `SMALL_MAX` contiguous components are loaded as `K` zero-padded vectors.  Binary64:
@@ -102,6 +143,14 @@
 //! runs (same result).
 //!
 //! # Rounding
+//!
+//! Binary32 results of the short paths ([`round32`]): `s = RN(hi + lo)`, `y = RN(sqrt(s))`,
+//! `r = RN32(y)`.  The exact sum `S` is within `E = err + u s` of `s`, so
+//! `|sqrt(S) - y| <= E (1 + u) / y + u y =: ez`; `r` is returned when `[y - ez, y + ez]`
+//! holds no binary32 rounding boundary, tested without a division as
+//! `(ulp/2 - (y - r)) y > E (1 + u) + u y^2` (and likewise below `r`) with margins for the
+//! test's own roundings.  No Newton step is needed, because `y` already carries 53 bits.
+//! Otherwise (and for `s` outside `[2^-200, 2^200]`) the general rounding below runs.
 //!
 //! [`Accumulator::finish`] (and the short paths) take `y = sqrt(hi)`, one Newton correction
 //! `delta = (hi - y^2 + lo) / 2y` (`hi - y^2` exact with an FMA) and the error `ez` of
@@ -133,6 +182,12 @@ pub(crate) const SMALL_MAX: usize = 32;
 /// one-block path ([`short64`], [`short32`]); each ISA also caps it at `SHORT_BLOCKS`
 /// blocks of its own size.
 pub(crate) const SHORT_MAX: usize = 1 << 16;
+
+/// Largest contiguous binary32 length for which the dispatcher asks an ISA for its short
+/// path: the native binary32 lanes of AVX-512 (`short32_native`) take vectors up to this
+/// length (1 MiB, L2-resident on the machines measured); the other ISAs return `None` above
+/// `SHORT_MAX`.
+pub(crate) const SHORT32_MAX: usize = 1 << 18;
 
 /// At most this many blocks' worth of chunks go through the one-block paths.
 pub(crate) const SHORT_BLOCKS: usize = 16;
@@ -995,9 +1050,9 @@ pub(crate) fn short64<
     let err = nu * (m * m + 7.0 * m) * ERR_UNIT * sigma
         + levels * UNIT * 1.01 * nu * m * pow2(-51) * sigma;
     if V::HAS_FMA {
-        round_sum::<true>(hi, lo, err, crate::exact::F64)
+        round64::<true>(hi, lo, err)
     } else {
-        round_sum::<false>(hi, lo, err, crate::exact::F64)
+        round64::<false>(hi, lo, err)
     }
 }
 
@@ -1029,11 +1084,7 @@ pub(crate) fn short32<V: Lanes, L: Load<V, U>, LT: Load<V, U>, const U: usize>(
     let m = (chunks.len() + usize::from(tail.is_some())) as f64;
     let levels = ((V::N * U).trailing_zeros() + 1) as f64;
     let err = (m + 4.0 + levels) * UNIT * p;
-    if V::HAS_FMA {
-        round_sum::<true>(p, 0.0, err, crate::exact::F32)
-    } else {
-        round_sum::<false>(p, 0.0, err, crate::exact::F32)
-    }
+    round32(p, 0.0, err)
 }
 
 /// Short binary64 vectors: `xs` holds the components zero-padded; `n` is the number of
@@ -1067,9 +1118,81 @@ pub(crate) fn small64<V: Lanes, const K: usize>(xs: [V; K]) -> Option<f64> {
     let err = V::N as f64 * (k * k + 7.0 * k) * ERR_UNIT * sigma
         + log_n * UNIT * 1.01 * V::N as f64 * k * pow2(-51) * sigma;
     if V::HAS_FMA {
-        round_sum::<true>(hi, lo, err, crate::exact::F64)
+        round64::<true>(hi, lo, err)
     } else {
-        round_sum::<false>(hi, lo, err, crate::exact::F64)
+        round64::<false>(hi, lo, err)
+    }
+}
+
+/// `sqrt(hi + lo)` rounded to binary64, where the sum is known to within `err`; `None`
+/// when the bound does not decide the rounding.  No division: `s = RN(hi + lo)` with its
+/// exact error `t`, `y = RN(sqrt(s))`, and the residual `rho = RN((s - y^2) + t)` decides
+/// whether `sqrt(S)` lies strictly between the midpoints around `y` (module documentation,
+/// "Rounding").  Otherwise (and outside `2^-900 <= s <= 2^900`, or when `hi < |lo|`) the
+/// general rounding.  `FMA`: the caller runs with hardware FMA.
+#[inline(always)]
+fn round64<const FMA: bool>(hi: f64, lo: f64, err: f64) -> Option<f64> {
+    let s = hi + lo;
+    if !((pow2(-900)..=pow2(900)).contains(&s) && hi >= lo.abs()) {
+        return round_sum::<FMA>(hi, lo, err, crate::exact::F64);
+    }
+    // FastTwoSum (hi >= |lo|): s + t == hi + lo exactly.
+    let t = lo - (s - hi);
+    let y = s.sqrt();
+    // s - y^2 is exact (remainder of a correctly rounded square root); adding t rounds.
+    let rho = sqrt_remainder::<FMA>(s, y) + t;
+    // y in [2^-450, 2^450]: ulp(y) and the products below are exact normal numbers.
+    let ulp = f64::from_bits(y.to_bits() & 0x7ff0_0000_0000_0000) * pow2(-52);
+    let ulp_below = if y.to_bits() & 0x000f_ffff_ffff_ffff == 0 {
+        0.5 * ulp
+    } else {
+        ulp
+    };
+    // |S - y^2 - rho| <= err + u (1 + u) |rho| <= ez.  RN(sqrt S) == y iff
+    // -y ulp_b + ulp_b^2/4 < S - y^2 < y ulp + ulp^2/4; the factors (1 - 2^-50) cover the
+    // roundings of the two sides of each comparison (and ulp_b^2/4 <= 2^-54 y ulp_b).
+    let ez = err * (1.0 + pow2(-50)) + rho.abs() * pow2(-52);
+    let keep = 1.0 - pow2(-50);
+    if rho + ez < y * ulp * keep && rho - ez > -(y * ulp_below * keep) {
+        Some(y)
+    } else {
+        round_sum::<FMA>(hi, lo, err, crate::exact::F64)
+    }
+}
+
+/// `sqrt(hi + lo)` rounded to binary32, where the sum is known to within `err`; `None`
+/// when the bound does not decide the rounding.  No Newton step and no division: a binary32
+/// result needs only `y = RN(sqrt(s))`, `s = RN(hi + lo)`, and a test that the interval of
+/// possible exact roots around `y` contains no binary32 rounding boundary (module
+/// documentation, "Rounding").  Outside `2^-200 <= s <= 2^200` (or for NaN) it defers to the
+/// general rounding.
+#[inline(always)]
+pub(crate) fn round32(hi: f64, lo: f64, err: f64) -> Option<f64> {
+    let s = hi + lo;
+    if !(pow2(-200)..=pow2(200)).contains(&s) {
+        return round_sum::<false>(hi, lo, err, crate::exact::F32);
+    }
+    let y = s.sqrt();
+    // r: a normal binary32 number (y in [2^-100, 2^100]); y - r is exact (Sterbenz).
+    let r = f64::from(y as f32);
+    let ulp = f64::from_bits(r.to_bits() & 0x7ff0_0000_0000_0000) * pow2(-23);
+    let below = if r.to_bits() & 0x000f_ffff_ffff_ffff == 0 {
+        0.25 * ulp
+    } else {
+        0.5 * ulp
+    };
+    let e = y - r;
+    // |S - s| <= err + u s = E; |sqrt(S) - sqrt(s)| <= E / sqrt(s) <= E (1 + u) / y and
+    // |sqrt(s) - y| <= u y: the root lies within ez = E (1 + u) / y + u y of y.  Accept when
+    // e + ez < ulp/2 and e - ez > -below, multiplied by y > 0 (no division): the factors
+    // 1.01, 2^-52 (for u) and (1 - 2^-50) cover the roundings of this test.
+    let big_e = err * (1.0 + pow2(-50)) + s * pow2(-52);
+    let rhs = big_e * 1.01 + y * y * pow2(-52);
+    let keep = 1.0 - pow2(-50);
+    if (0.5 * ulp - e) * y * keep > rhs && (e + below) * y * keep > rhs {
+        Some(r)
+    } else {
+        round_sum::<false>(hi, lo, err, crate::exact::F32)
     }
 }
 
@@ -1086,9 +1209,5 @@ pub(crate) fn small32<V: Lanes, const K: usize>(xs: [V; K]) -> Option<f64> {
     }
     let log_n = (V::N.trailing_zeros() + 1) as f64;
     let err = (K as f64 + 4.0 + log_n) * UNIT * p;
-    if V::HAS_FMA {
-        round_sum::<true>(p, 0.0, err, crate::exact::F32)
-    } else {
-        round_sum::<false>(p, 0.0, err, crate::exact::F32)
-    }
+    round32(p, 0.0, err)
 }

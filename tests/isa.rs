@@ -376,3 +376,54 @@ fn safenorm_isa_forces_the_path() {
         assert!(stdout.contains("1 passed"), "child did not run: {stdout}");
     }
 }
+
+#[test]
+fn native_binary32_lanes() {
+    // Contiguous binary32 vectors long enough for the native binary32 lanes of AVX-512
+    // (4096 ..= 2^18 components, sub-blocks of 64 steps per lane, offset from the first
+    // chunk): accepted blocks, rejected ones (a later value much larger than the first
+    // chunk's), offsets outside the binary32 range of the path, subnormal data and squares
+    // whose remainders underflow, exact sums, and NaN/Inf late in the vector.
+    let mut rng = Rng(0x7e57_0032);
+    let lens = [
+        4096usize, 4097, 4223, 8192, 8193, 16_449, 65_536, 70_001, 262_144,
+    ];
+    for (k, &n) in lens.iter().enumerate() {
+        let kinds: &[u32] = if n > 70_001 {
+            &[0, 3]
+        } else {
+            &[0, 1, 2, 3, 4, 5, 6, 7]
+        };
+        for &kind in kinds {
+            let xs: Vec<f32> = (0..n)
+                .map(|i| match kind {
+                    0 => rng.normal() as f32,
+                    // A later value far above the first chunk: the sub-block is rejected.
+                    1 if i == n / 2 + k => 3.0e4,
+                    1 => rng.normal() as f32,
+                    // The first chunk small, the rest larger: rejected by every sub-block.
+                    2 if i < 128 => rng.normal() as f32 * 1e-3,
+                    2 => rng.normal() as f32,
+                    // Exact sum of squares (a perfect square for n = 4096, 65536, 2^18).
+                    3 => 1.0,
+                    // Tiny values with a normal first chunk: remainders underflow.
+                    4 if i < 128 => rng.with_exp(-40, -30) as f32,
+                    4 => rng.with_exp(-149, -30) as f32,
+                    // Offsets outside the path's range (large and tiny data).
+                    5 => rng.with_exp(55, 64) as f32,
+                    6 => rng.with_exp(-149, -120) as f32,
+                    // Wide dynamic range inside the accepted range.
+                    _ => rng.with_exp(-60, 20) as f32,
+                })
+                .collect();
+            check(&xs, f32::NAN, &[0, 1], &want_s(&xs), "native32");
+        }
+        if n <= 8193 {
+            for special in [f32::NAN, f32::INFINITY] {
+                let mut xs: Vec<f32> = (0..n).map(|_| rng.normal() as f32).collect();
+                xs[n - 3] = special;
+                check(&xs, f32::NAN, &[0], &want_s(&xs), "native32 special");
+            }
+        }
+    }
+}

@@ -3,12 +3,15 @@
 //!
 //! Strided shapes are deinterleaved in registers: `vpermt2pd` for binary64 (even elements
 //! or complex pairs of two loads), `vpmovqd` / `vpermq` before the `vcvtps2pd` widening
-//! for binary32.  Short vectors use masked loads (no access to masked-off lanes).
+//! for binary32.  Short vectors use masked loads (no access to masked-off lanes).  Contiguous
+//! binary32 vectors of 4096 to 2^18 components run the error-free steps natively in 16
+//! binary32 lanes (`short32_native`; proof in `kernel.rs`, "Native binary32 lanes").
 
+use crate::consts::{pow2, SIGMA32_MAX, SIGMA32_MIN};
 use crate::dispatch::Kernels;
 use crate::kernel::{
-    accumulate32, accumulate64, short32, short64, small32, small64, Accumulator, Lanes, Load,
-    MAX_LANES, SHORT_BLOCKS, SMALL_MAX,
+    accumulate32, accumulate64, round32, short32, short64, small32, small64, Accumulator, Lanes,
+    Load, MAX_LANES, SHORT_BLOCKS, SMALL_MAX,
 };
 use core::arch::x86_64::*;
 
@@ -436,6 +439,183 @@ fn short32_any(x: &[f32]) -> Option<f64> {
     short32::<V, F32s, F32sTail, U>(c, (!t.is_empty()).then_some(t))
 }
 
+/// Binary32 components per chunk of the native binary32 lanes (`U` vectors of 16 lanes).
+const CH32: usize = 16 * U;
+/// Chunks per sub-block of the native binary32 lanes: `m <= MB32` error-free steps per lane
+/// before the lane results are widened and folded in binary64.
+const MB32: usize = 64;
+/// Shortest contiguous binary32 vector sent to the native binary32 lanes (measured: below
+/// it the widening path is faster).
+const NATIVE32_MIN: usize = 4096;
+
+/// One error-free step in 16 binary32 lanes: `T' = fma(x,x,T)`, `q = T' - T`,
+/// `L += fma(x,x,-q)` (module documentation of `kernel.rs`, "Native binary32 lanes").
+#[inline(always)]
+fn step32(x: __m512, t: &mut __m512, l: &mut __m512) {
+    // SAFETY: AVX-512F is available (only called from `short32_native`, itself only
+    // reached from `small32_tf`).
+    unsafe {
+        let t2 = _mm512_fmadd_ps(x, x, *t);
+        let q = _mm512_sub_ps(t2, *t);
+        let r = _mm512_fmsub_ps(x, x, q);
+        *l = _mm512_add_ps(*l, r);
+        *t = t2;
+    }
+}
+
+/// `t[start..start + 16]` as binary32 lanes, zeros past the end (masked load).
+#[inline(always)]
+fn mload_ps16(t: &[f32], start: usize) -> __m512 {
+    // SAFETY: AVX-512F is available.
+    unsafe { _mm512_castsi512_ps(mload_x16(t, start)) }
+}
+
+/// The two binary64 halves of 16 binary32 lanes (exact widening).
+#[inline(always)]
+fn widen(v: __m512) -> (__m512d, __m512d) {
+    // SAFETY: AVX-512F is available.
+    unsafe {
+        let lo = _mm512_castps512_ps256(v);
+        let hi = _mm256_castpd_ps(_mm512_extractf64x4_pd::<1>(_mm512_castps_pd(v)));
+        (_mm512_cvtps_pd(lo), _mm512_cvtps_pd(hi))
+    }
+}
+
+/// Pairwise sum of `U` binary32 vectors (the order is fixed).
+#[inline(always)]
+fn pair_sum_ps(v: [__m512; U]) -> __m512 {
+    // SAFETY: AVX-512F is available.
+    unsafe {
+        let a = _mm512_add_ps(v[0], v[1]);
+        let b = _mm512_add_ps(v[2], v[3]);
+        let c = _mm512_add_ps(v[4], v[5]);
+        let d = _mm512_add_ps(v[6], v[7]);
+        _mm512_add_ps(_mm512_add_ps(a, b), _mm512_add_ps(c, d))
+    }
+}
+
+/// The native binary32 path for contiguous binary32 vectors of up to `SHORT_MAX` components:
+/// the error-free steps run in binary32 lanes (16 per vector, `U` accumulators), in
+/// sub-blocks of at most `MB32` steps per lane whose lane results are summed over the
+/// accumulators in binary32 (`sum (T_u - sigma)` exact, `sum L_u` with a bound), widened
+/// and summed in binary64.  Offset from the first chunk, verified per sub-block; bound and
+/// proof in the module documentation of `kernel.rs` ("Native binary32 lanes").  `None`: not
+/// decided here (first chunk zero or outside the range of the offset, a sub-block rejected,
+/// NaN/Inf, undecided rounding): the widening path then runs.
+#[inline(always)]
+fn short32_native(x: &[f32]) -> Option<f64> {
+    let (c, t) = x.as_chunks::<CH32>();
+    let steps = c.len() + usize::from(!t.is_empty());
+    let m = steps.min(MB32);
+    // amax of the first chunk (or of the tail when there is no whole chunk).
+    let first: &[f32] = match c.first() {
+        Some(f) => f,
+        None => t,
+    };
+    // SAFETY: AVX-512F is available; mload_ps16 touches only first[..].
+    let a = unsafe {
+        let mut v = [_mm512_setzero_ps(); U];
+        for (u, vu) in v.iter_mut().enumerate() {
+            *vu = _mm512_abs_ps(mload_ps16(first, 16 * u));
+        }
+        let a01 = _mm512_max_ps(v[0], v[1]);
+        let a23 = _mm512_max_ps(v[2], v[3]);
+        let a45 = _mm512_max_ps(v[4], v[5]);
+        let a67 = _mm512_max_ps(v[6], v[7]);
+        _mm512_reduce_max_ps(_mm512_max_ps(
+            _mm512_max_ps(a01, a23),
+            _mm512_max_ps(a45, a67),
+        ))
+    };
+    if !(a > 0.0 && a.is_finite()) {
+        return None;
+    }
+    let a = f64::from(a);
+    // sigma = 2^(floor(log2(U m a^2)) + 1) > U m a^2 (a normal binary64 number).
+    let v = (U * m) as f64 * a * a;
+    let sigma = f64::from_bits((v.to_bits() & 0x7ff0_0000_0000_0000) + (1u64 << 52));
+    if !(SIGMA32_MIN..=SIGMA32_MAX).contains(&sigma) {
+        return None;
+    }
+    // SAFETY: AVX-512F and VL are available; every load reads whole chunks of `c` or, masked,
+    // the tail `t` only.
+    unsafe {
+        let sig = _mm512_set1_ps(sigma as f32);
+        let two_sig = _mm512_set1_ps((2.0 * sigma) as f32);
+        let zero = _mm512_setzero_pd();
+        let (mut d0, mut d1, mut l0, mut l1) = (zero, zero, zero, zero);
+        let mut ok: u32 = 0xffff;
+        let mut nsub = 0usize;
+        let mut blocks = c.chunks(MB32);
+        let mut tail_done = t.is_empty();
+        loop {
+            let blk = blocks.next();
+            let with_tail = !tail_done && blk.is_none_or(|b| b.len() < MB32);
+            if blk.is_none() && !with_tail {
+                break;
+            }
+            let mut tt = [sig; U];
+            let mut ll = [_mm512_setzero_ps(); U];
+            if let Some(b) = blk {
+                // Two chunks per iteration: the intermediate T of the first step lives in a
+                // temporary, which saves a register copy per vector (as in `eft_pairs`).
+                let mut pairs = b.chunks_exact(2);
+                for pc in pairs.by_ref() {
+                    if let [c1, c2] = pc {
+                        let (p1, p2) = (c1.as_ptr(), c2.as_ptr());
+                        for u in 0..U {
+                            let (mut tu, mut lu) = (tt[u], ll[u]);
+                            step32(_mm512_loadu_ps(p1.add(16 * u)), &mut tu, &mut lu);
+                            step32(_mm512_loadu_ps(p2.add(16 * u)), &mut tu, &mut lu);
+                            tt[u] = tu;
+                            ll[u] = lu;
+                        }
+                    }
+                }
+                for ch in pairs.remainder() {
+                    let p = ch.as_ptr();
+                    for u in 0..U {
+                        step32(_mm512_loadu_ps(p.add(16 * u)), &mut tt[u], &mut ll[u]);
+                    }
+                }
+            }
+            if with_tail {
+                for u in 0..U {
+                    step32(mload_ps16(t, 16 * u), &mut tt[u], &mut ll[u]);
+                }
+                tail_done = true;
+            }
+            // Per lane: S = sum_u (T_u - sigma), exact when (and only when, see the module
+            // documentation) the computed S is below 2 sigma.
+            let mut ds = tt;
+            for d in ds.iter_mut() {
+                *d = _mm512_sub_ps(*d, sig);
+            }
+            let sd = pair_sum_ps(ds);
+            ok &= u32::from(_mm512_cmp_ps_mask::<_CMP_LT_OQ>(sd, two_sig));
+            let sl = pair_sum_ps(ll);
+            let (a0, a1) = widen(sd);
+            let (b0, b1) = widen(sl);
+            d0 = _mm512_add_pd(d0, a0);
+            d1 = _mm512_add_pd(d1, a1);
+            l0 = _mm512_add_pd(l0, b0);
+            l1 = _mm512_add_pd(l1, b1);
+            nsub += 1;
+        }
+        if ok != 0xffff {
+            return None;
+        }
+        // Exact: multiples of 2^-23 sigma below 2^30 sigma.
+        let hi = _mm512_reduce_add_pd(_mm512_add_pd(d0, d1));
+        let lo = _mm512_reduce_add_pd(_mm512_add_pd(l0, l1));
+        let (mf, ns) = (m as f64, nsub as f64);
+        let err =
+            16.0 * ns * (U as f64 * 1.01 * (mf * mf + 4.0 * mf) + 49.0 * mf) * pow2(-48) * sigma
+                + 16.0 * 4.2 * mf * ns * (ns + 9.0) * pow2(-76) * sigma;
+        round32(hi, lo, err)
+    }
+}
+
 /// # Safety
 /// The CPU must support AVX-512F and AVX-512VL.
 #[target_feature(enable = "avx512f,avx512vl")]
@@ -464,7 +644,18 @@ unsafe fn small32_tf(x: &[f32]) -> Option<f64> {
     } else if n <= SMALL_MAX {
         small32::<V, 4>(load_small32::<4>(x))
     } else {
-        short32_any(x)
+        // The native binary32 lanes pay a fixed cost (offset from the first chunk, folds,
+        // horizontal sums) that the widening path does not: measured break-even on Zen 5 near
+        // NATIVE32_MIN components.
+        let native = if n >= NATIVE32_MIN {
+            short32_native(x)
+        } else {
+            None
+        };
+        match native {
+            Some(r) => Some(r),
+            None => short32_any(x),
+        }
     }
 }
 
