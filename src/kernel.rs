@@ -151,6 +151,13 @@
 //! `(ulp/2 - (y - r)) y > E (1 + u) + u y^2` (and likewise below `r`) with margins for the
 //! test's own roundings.  No Newton step is needed, because `y` already carries 53 bits.
 //! Otherwise (and for `s` outside `[2^-200, 2^200]`) the general rounding below runs.
+//! Binary64 results of the short paths ([`round64`]): `s + t = hi + lo` exactly (FastTwoSum),
+//! `y = RN(sqrt(s))`, `rho = RN((s - y^2) + t)` (the remainder `s - y^2` is exact with an
+//! FMA, or Dekker's product).  `RN(sqrt(S)) = y` iff `-y ulp_b + ulp_b^2/4 < S - y^2 <
+//! y ulp + ulp^2/4` (`ulp_b` the spacing below `y`); with `|S - y^2 - rho| <= err +
+//! u (1 + u) |rho|` this is tested without a division, with margins `2^-50` for the test's own
+//! roundings.  Undecided (or `s` outside `[2^-900, 2^900]`, or `hi < |lo|`): the general
+//! rounding below.
 //!
 //! [`Accumulator::finish`] (and the short paths) take `y = sqrt(hi)`, one Newton correction
 //! `delta = (hi - y^2 + lo) / 2y` (`hi - y^2` exact with an FMA) and the error `ez` of
