@@ -71,8 +71,11 @@ pub(crate) const ERR_UNIT: f64 = pow2(-104);
 /// Smallest offset `sigma` of the native binary32 lanes (AVX-512 `short32_native`, see
 /// `kernel.rs`, "Native binary32 lanes"): with `sigma >= 2^-100` the absolute error
 /// `2^-150` of a subnormal binary32 rounding is below `2^-50 sigma`, and the grid
-/// `2^-23 sigma >= 2^-123` of `[sigma, 2 sigma)` is normal in binary32.
+/// `2^-23 sigma >= 2^-123` of `[sigma, 2 sigma)` is normal in binary32.  (Used by the
+/// x86_64 AVX-512 path only.)
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) const SIGMA32_MIN: f64 = pow2(-100);
 /// Largest offset of the native binary32 lanes: every accepted lane value `T < 3 sigma`
 /// stays far below the binary32 overflow threshold `2^128`.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) const SIGMA32_MAX: f64 = pow2(120);

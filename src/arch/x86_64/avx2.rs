@@ -443,58 +443,7 @@ unsafe fn small32_tf(x: &[f32]) -> Option<f64> {
     }
 }
 
-/// The AVX2 entries (each falls back to the portable path on a CPU without AVX2 + FMA).
-pub(crate) static KERNELS: Kernels = Kernels {
-    f64s,
-    f32s,
-    even64,
-    pairs64,
-    even32,
-    pairs32,
-    small64: small64_entry,
-    small32: small32_entry,
-    short_even64,
-    short_pairs64,
-    short_even32,
-    short_pairs32,
-};
-
-macro_rules! entry {
-    ($name:ident, $tf:ident, $fallback:path, $t:ty) => {
-        fn $name(x: &[$t], acc: &mut Accumulator) {
-            if is_available() {
-                // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-                unsafe { $tf(x, acc) }
-            } else {
-                $fallback(x, acc)
-            }
-        }
-    };
-}
-entry!(f64s, f64s_tf, super::super::scalar::f64s, f64);
-entry!(f32s, f32s_tf, super::super::scalar::f32s, f32);
-entry!(even64, even64_tf, super::super::scalar::even64, f64);
-entry!(pairs64, pairs64_tf, super::super::scalar::pairs64, f64);
-entry!(even32, even32_tf, super::super::scalar::even32, f32);
-entry!(pairs32, pairs32_tf, super::super::scalar::pairs32, f32);
-
-fn small64_entry(x: &[f64]) -> Option<f64> {
-    if is_available() {
-        // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-        unsafe { small64_tf(x) }
-    } else {
-        super::super::scalar::small64_entry(x)
-    }
-}
-
-fn small32_entry(x: &[f32]) -> Option<f64> {
-    if is_available() {
-        // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-        unsafe { small32_tf(x) }
-    } else {
-        super::super::scalar::small32_entry(x)
-    }
-}
+crate::arch::safe_entries!();
 
 /// The one-block paths of the strided shapes (`None` beyond `SHORT_BLOCKS` blocks).  For
 /// binary64 the slice length is passed as the component count: an upper bound, which only
