@@ -12,6 +12,7 @@ use safenorm::ffi::cblas::*;
 use safenorm::ffi::fortran::*;
 use safenorm::ffi::native::*;
 
+#[path = "../../tests/common/oracle.rs"]
 pub mod oracle;
 pub use oracle::{oracle, oracle_repeated, tie_decomposition, Fmt, D, S};
 

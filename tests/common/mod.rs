@@ -3,112 +3,8 @@
 //! random generator and the families of hard inputs.
 #![allow(dead_code)]
 
-use num_bigint::BigUint;
-#[allow(unused_imports)]
-use num_integer::Roots;
-use num_traits::{One, ToPrimitive, Zero};
-
-/// Precision, smallest grid exponent and overflow exponent of a format.
-#[derive(Clone, Copy, Debug)]
-pub struct Fmt {
-    pub p: i64,
-    pub min_exp: i64,
-    pub max_exp: i64,
-}
-pub const D: Fmt = Fmt {
-    p: 53,
-    min_exp: -1074,
-    max_exp: 1024,
-};
-pub const S: Fmt = Fmt {
-    p: 24,
-    min_exp: -149,
-    max_exp: 128,
-};
-
-/// `sqrt(sum v_i^2)` rounded to nearest-even in `fmt`, from the exact integer sum.
-/// NaN if any NaN, else +Inf if any infinity.
-pub fn oracle(values: &[f64], fmt: Fmt) -> f64 {
-    if values.iter().any(|v| v.is_nan()) {
-        return f64::NAN;
-    }
-    if values.iter().any(|v| v.is_infinite()) {
-        return f64::INFINITY;
-    }
-    round_sqrt(&exact_sum(values), fmt)
-}
-
-/// The exact sum of squares of finite values, in units of 2^-2148: x = m * 2^e with
-/// e >= -1074, so x^2 = m^2 * 2^(2e + 2148) units.
-pub fn exact_sum(values: &[f64]) -> BigUint {
-    let mut s = BigUint::zero();
-    for &v in values {
-        if v == 0.0 {
-            continue;
-        }
-        let bits = v.abs().to_bits();
-        let (m, e) = if bits >> 52 == 0 {
-            (bits, -1074i64)
-        } else {
-            (
-                (bits & ((1 << 52) - 1)) | (1 << 52),
-                (bits >> 52) as i64 - 1075,
-            )
-        };
-        s += (BigUint::from(m) * BigUint::from(m)) << ((2 * e + 2148) as usize);
-    }
-    s
-}
-
-/// sqrt(s * 2^-2148) rounded to nearest-even in fmt.
-pub fn round_sqrt(s: &BigUint, fmt: Fmt) -> f64 {
-    if s.is_zero() {
-        return 0.0;
-    }
-    let b = s.bits() as i64;
-    // floor(log2(sqrt(s))) = floor((b-1)/2); the root is sqrt(s) * 2^-1074.
-    let e = (b - 1).div_euclid(2) - 1074;
-    let g = (e - fmt.p + 1).max(fmt.min_exp);
-    // K = floor(sqrt(s * 2^-2148) / 2^(g-1)) = floor(sqrt(s / 4^(g - 1 + 1074))).
-    let sh = 2 * (g - 1 + 1074);
-    let (scaled, exact_div) = if sh >= 0 {
-        let q = s >> (sh as usize);
-        let ex = (&q << (sh as usize)) == *s;
-        (q, ex)
-    } else {
-        (s << ((-sh) as usize), true)
-    };
-    let k = scaled.sqrt();
-    let sticky = !(exact_div && &k * &k == scaled);
-    let half = (&k & BigUint::one()) == BigUint::one();
-    let mut q: BigUint = &k >> 1usize;
-    let odd = (&q & BigUint::one()) == BigUint::one();
-    if half && (sticky || odd) {
-        q += 1u32;
-    }
-    let qf = q.to_f64().expect("fits");
-    // q <= 2^p: exact in f64.  Value q * 2^g.
-    let top = (q.bits() as i64) + g; // value < 2^top
-    if top > fmt.max_exp {
-        return f64::INFINITY;
-    }
-    ldexp(qf, g)
-}
-
-/// `x * 2^k`, exact unless the result under- or overflows.  Built from bit patterns: `powi` is
-/// not guaranteed exact (Miri, for one, adds rounding errors to it).
-pub fn ldexp(mut x: f64, mut k: i64) -> f64 {
-    let p2 = |e: i64| f64::from_bits(((e + 1023) as u64) << 52); // -1022 <= e <= 1023
-    while k > 600 {
-        x *= p2(600);
-        k -= 600;
-    }
-    while k < -600 {
-        x *= p2(-600);
-        k += 600;
-    }
-    x * p2(k)
-}
+mod oracle;
+pub use oracle::*;
 
 /// Deterministic xorshift64* generator.
 pub struct Rng(pub u64);
@@ -154,37 +50,6 @@ impl Rng {
         let m = 1.0 + self.unit();
         ldexp(m, e as i64) * self.sign()
     }
-}
-
-/// `m^2 = sum x_i^2` for an odd 54-bit integer `m` (the midpoint between two adjacent
-/// 53-bit integers): `(m-1)^2 + (2m - 1)`, the remainder split greedily into squares.
-pub fn tie_decomposition(m: u64) -> Vec<f64> {
-    let mut xs = vec![(m - 1) as f64];
-    let mut r: u128 = 2 * m as u128 - 1;
-    while r > 0 {
-        let a = (r as f64).sqrt().floor() as u128;
-        let a = if (a + 1) * (a + 1) <= r {
-            a + 1
-        } else if a * a > r {
-            a - 1
-        } else {
-            a
-        };
-        xs.push(a as f64);
-        r -= a * a;
-    }
-    xs
-}
-
-/// `sqrt(count * sum parts^2)` rounded in fmt (the incx == 0 case).
-pub fn oracle_repeated(parts: &[f64], count: u64, fmt: Fmt) -> f64 {
-    if parts.iter().any(|v| v.is_nan()) {
-        return f64::NAN;
-    }
-    if parts.iter().any(|v| v.is_infinite()) {
-        return f64::INFINITY;
-    }
-    round_sqrt(&(exact_sum(parts) * BigUint::from(count)), fmt)
 }
 
 /// Named families of hard finite binary32 inputs.
