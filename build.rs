@@ -25,6 +25,9 @@ const BLAS_FNS: &[&str] = &[
     "cblas_scnrm2_64",
 ];
 
+/// Public constants of the Rust API that have C counterparts of their own in `src/ffi/`.
+const RUST_ONLY: &[&str] = &["SUMSQ_BYTES", "EXACT_SUMSQ_BYTES", "PAR_MIN"];
+
 fn main() {
     let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
@@ -43,7 +46,11 @@ fn main() {
 
     let mut native = base.clone();
     native.include_guard = Some("SAFENORM_H".into());
-    native.export.exclude = BLAS_FNS.iter().map(|s| s.to_string()).collect();
+    native.export.exclude = BLAS_FNS
+        .iter()
+        .chain(RUST_ONLY)
+        .map(|s| s.to_string())
+        .collect();
     write(&crate_dir, &out_dir, native, "safenorm.h");
 
     let mut blas = base;
@@ -56,21 +63,34 @@ fn main() {
     blas.export.include = BLAS_FNS.iter().map(|s| s.to_string()).collect();
     blas.export.item_types = vec![cbindgen::ItemType::Functions];
     blas.function.prefix = None;
-    let native_fns = [
-        "safenorm_dnrm2",
-        "safenorm_snrm2",
-        "safenorm_dznrm2",
-        "safenorm_scnrm2",
-        "safenorm_dnrm2_checked",
-        "safenorm_snrm2_checked",
-        "safenorm_dznrm2_checked",
-        "safenorm_scnrm2_checked",
-        "safenorm_version",
-        "safenorm_active_kernel",
-        "safenorm_strerror",
-    ];
+    let native_fns = native_functions(&crate_dir);
     blas.export.exclude = native_fns.iter().map(|s| s.to_string()).collect();
     write(&crate_dir, &out_dir, blas, "safenorm_blas.h");
+}
+
+/// The names of the native C functions (every `extern "C" fn` in `src/ffi/` outside the
+/// BLAS adapters), which the BLAS header leaves out.
+fn native_functions(crate_dir: &std::path::Path) -> Vec<String> {
+    let dir = crate_dir.join("src").join("ffi");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("src/ffi exists") {
+        let path = entry.expect("readable src/ffi").path();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if stem == "fortran" || stem == "cblas" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable source");
+        for line in text.lines() {
+            if let Some(rest) = line.split("extern \"C\" fn ").nth(1) {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                names.push(name);
+            }
+        }
+    }
+    names
 }
 
 fn write(

@@ -30,6 +30,52 @@
  */
 #define SAFENORM_ERR_OUT_NULL 3
 
+/*
+ The state pointer is NULL, or its bytes are not a state written by this library (wrong
+ tag or version, unknown flags, impossible values), or a merge would leave the range of a
+ state (which needs `2^64` elements); nothing was changed, `*out` was set to NaN.
+ */
+#define SAFENORM_ERR_STATE 4
+
+/*
+ Not an error: the fast state's error bound cannot decide the rounding (near-ties); `*out`
+ holds a faithfully rounded norm (one of the two neighbours of the exact norm), and the
+ exact state (`safenorm_exact_sumsq`) over the same data gives the correctly rounded one.
+ */
+#define SAFENORM_NEED_EXACT 5
+
+/*
+ Size in bytes of `safenorm_sumsq`.
+ */
+#define SAFENORM_SUMSQ_BYTES 96
+
+/*
+ Size in bytes of `safenorm_exact_sumsq`.
+ */
+#define SAFENORM_EXACT_SUMSQ_BYTES 560
+
+/*
+ A fast sum-of-squares state: plain bytes (layout in the README, "Adding in pieces").
+ Initialise with `safenorm_sumsq_init` (or zero it), add vectors, merge, read the result.
+ */
+typedef struct safenorm_sumsq {
+  /*
+   The state's bytes (little-endian, version-tagged).
+   */
+  uint8_t bytes[SAFENORM_SUMSQ_BYTES];
+} safenorm_sumsq;
+
+/*
+ An exact sum-of-squares state: plain bytes; the same operations as `safenorm_sumsq`,
+ always correctly rounded, slower.
+ */
+typedef struct safenorm_exact_sumsq {
+  /*
+   The state's bytes (little-endian, version-tagged).
+   */
+  uint8_t bytes[SAFENORM_EXACT_SUMSQ_BYTES];
+} safenorm_exact_sumsq;
+
 
 
 
@@ -147,9 +193,197 @@ const char *safenorm_version(void);
 const char *safenorm_active_kernel(void);
 
 /*
- A static description of a status code returned by the `_checked` functions.
+ A static description of a status code returned by the `_checked` and state functions.
  */
 const char *safenorm_strerror(int status);
+
+/*
+ Sets `*s` to the empty state (all its bytes are written).  Does nothing when `s` is NULL.
+
+ # Safety
+
+ `s` is NULL or points to a writable `safenorm_sumsq`.
+ */
+void safenorm_sumsq_init(struct safenorm_sumsq *s);
+
+/*
+ Adds the squares of the double vector `(n, x, incx)` (the elements of `safenorm_dnrm2`,
+ `incx == 0` adds `n` copies of `x[0]`) to `*s`.  Returns `SAFENORM_OK` (also for
+ `n == 0`, when nothing is read), `SAFENORM_ERR_STATE` (`s` NULL or not a valid state),
+ `SAFENORM_ERR_NULL` or `SAFENORM_ERR_STRIDE` (bad vector, as for
+ `safenorm_dnrm2_checked`); on error `*s` is unchanged.  A state may mix element types.
+ Long vectors are split over threads (`safenorm_set_num_threads`).
+
+ # Safety
+
+ `s` is NULL or points to a readable and writable `safenorm_sumsq`; when `n > 0` and `x`
+ is not NULL the `(n-1)*|incx|+1` doubles from `x` must be readable.
+ */
+int safenorm_sumsq_add_d(struct safenorm_sumsq *s, size_t n, const double *x, ptrdiff_t incx);
+
+/*
+ As `safenorm_sumsq_add_d` for a float vector (the elements of `safenorm_snrm2`).
+
+ # Safety
+
+ As for `safenorm_sumsq_add_d`, with `(n-1)*|incx|+1` readable floats.
+ */
+int safenorm_sumsq_add_s(struct safenorm_sumsq *s, size_t n, const float *x, ptrdiff_t incx);
+
+/*
+ As `safenorm_sumsq_add_d` for a complex double vector (interleaved (re, im) pairs; `incx`
+ counts complex elements; the elements of `safenorm_dznrm2`).
+
+ # Safety
+
+ As for `safenorm_sumsq_add_d`, with `2*((n-1)*|incx|+1)` readable doubles.
+ */
+int safenorm_sumsq_add_dz(struct safenorm_sumsq *s, size_t n, const double *x, ptrdiff_t incx);
+
+/*
+ As `safenorm_sumsq_add_d` for a complex float vector (the elements of `safenorm_scnrm2`).
+
+ # Safety
+
+ As for `safenorm_sumsq_add_d`, with `2*((n-1)*|incx|+1)` readable floats.
+ */
+int safenorm_sumsq_add_sc(struct safenorm_sumsq *s, size_t n, const float *x, ptrdiff_t incx);
+
+/*
+ Merges `*from` into `*into`: afterwards `*into` holds the squares of everything added to
+ either (in any order and any merge tree the result is the same).  `into == from` doubles
+ the state.  Returns `SAFENORM_OK`, or `SAFENORM_ERR_STATE` (a pointer NULL, a state not
+ valid, or a sum out of range) with `*into` unchanged.
+
+ # Safety
+
+ `into` is NULL or points to a readable and writable `safenorm_sumsq`; `from` is NULL or
+ points to a readable one.
+ */
+int safenorm_sumsq_merge(struct safenorm_sumsq *into, const struct safenorm_sumsq *from);
+
+/*
+ The norm of everything added to `*s`, rounded to double: `SAFENORM_OK` with the correctly
+ rounded norm in `*out` (NaN if a NaN was added; else `+Inf` if an infinity was, or if the
+ norm exceeds `DBL_MAX`), or `SAFENORM_NEED_EXACT` with a faithfully rounded norm (then the
+ exact state over the same data gives the correctly rounded one), or
+ `SAFENORM_ERR_STATE` (`*out` = NaN), or `SAFENORM_ERR_OUT_NULL`.  `*s` is not changed.
+
+ # Safety
+
+ `s` is NULL or points to a readable `safenorm_sumsq`; `out` is NULL or points to a
+ writable double.
+ */
+int safenorm_sumsq_result_d(const struct safenorm_sumsq *s, double *out);
+
+/*
+ As `safenorm_sumsq_result_d`, rounded to float (`+Inf` above `FLT_MAX`).
+
+ # Safety
+
+ As for `safenorm_sumsq_result_d`, with a writable float.
+ */
+int safenorm_sumsq_result_s(const struct safenorm_sumsq *s, float *out);
+
+/*
+ Sets `*s` to the empty exact state.  Does nothing when `s` is NULL.
+
+ # Safety
+
+ `s` is NULL or points to a writable `safenorm_exact_sumsq`.
+ */
+void safenorm_exact_sumsq_init(struct safenorm_exact_sumsq *s);
+
+/*
+ As `safenorm_sumsq_add_d`, for the exact state.
+
+ # Safety
+
+ As for `safenorm_sumsq_add_d`, with a `safenorm_exact_sumsq`.
+ */
+int safenorm_exact_sumsq_add_d(struct safenorm_exact_sumsq *s,
+                               size_t n,
+                               const double *x,
+                               ptrdiff_t incx);
+
+/*
+ As `safenorm_sumsq_add_s`, for the exact state.
+
+ # Safety
+
+ As for `safenorm_sumsq_add_s`, with a `safenorm_exact_sumsq`.
+ */
+int safenorm_exact_sumsq_add_s(struct safenorm_exact_sumsq *s,
+                               size_t n,
+                               const float *x,
+                               ptrdiff_t incx);
+
+/*
+ As `safenorm_sumsq_add_dz`, for the exact state.
+
+ # Safety
+
+ As for `safenorm_sumsq_add_dz`, with a `safenorm_exact_sumsq`.
+ */
+int safenorm_exact_sumsq_add_dz(struct safenorm_exact_sumsq *s,
+                                size_t n,
+                                const double *x,
+                                ptrdiff_t incx);
+
+/*
+ As `safenorm_sumsq_add_sc`, for the exact state.
+
+ # Safety
+
+ As for `safenorm_sumsq_add_sc`, with a `safenorm_exact_sumsq`.
+ */
+int safenorm_exact_sumsq_add_sc(struct safenorm_exact_sumsq *s,
+                                size_t n,
+                                const float *x,
+                                ptrdiff_t incx);
+
+/*
+ As `safenorm_sumsq_merge`, for exact states (exact, never out of range).
+
+ # Safety
+
+ As for `safenorm_sumsq_merge`, with `safenorm_exact_sumsq`.
+ */
+int safenorm_exact_sumsq_merge(struct safenorm_exact_sumsq *into,
+                               const struct safenorm_exact_sumsq *from);
+
+/*
+ The correctly rounded norm (double) of everything added to the exact state `*s`:
+ `SAFENORM_OK`, or `SAFENORM_ERR_STATE` (`*out` = NaN), or `SAFENORM_ERR_OUT_NULL`.
+
+ # Safety
+
+ `s` is NULL or points to a readable `safenorm_exact_sumsq`; `out` is NULL or points to a
+ writable double.
+ */
+int safenorm_exact_sumsq_result_d(const struct safenorm_exact_sumsq *s, double *out);
+
+/*
+ The correctly rounded norm (float) of the exact state `*s`, as
+ `safenorm_exact_sumsq_result_d`.
+
+ # Safety
+
+ As for `safenorm_exact_sumsq_result_d`, with a writable float.
+ */
+int safenorm_exact_sumsq_result_s(const struct safenorm_exact_sumsq *s, float *out);
+
+/*
+ Sets the number of threads that long vectors (at least 2^20 components) are split over:
+ `n >= 1`, or `n <= 0` for the default (the environment variable `SAFENORM_NUM_THREADS`,
+ else the CPUs available to the process).  Results do not depend on it.  Thread-safe.
+ */
+void safenorm_set_num_threads(int n);
+
+/*
+ The number of threads long vectors are split over (see `safenorm_set_num_threads`).
+ */
+int safenorm_get_num_threads(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,10 +1,21 @@
 //! The safe Rust API: what the C adapters, the tests and the benchmarks call.
+//!
+//! Every path adds the data to a sum-of-squares state ([`SumSq`], `sumsq.rs`) through the
+//! kernels of the dispatched ISA and rounds it once (`finish.rs`); when the state's bound
+//! cannot decide the rounding (near-ties), the single-vector functions recompute exactly
+//! ([`ExactSumSq`]).  Long vectors are split over threads (`threads.rs`), each adding its
+//! piece to a state of its own, merged in a fixed order: the result does not depend on the
+//! thread count, because it is the correctly rounded norm.
 #![forbid(unsafe_code)]
 
-use crate::dispatch::{self, Isa, Kernels};
-use crate::exact::{ExactSum, Format};
-use crate::kernel::{Accumulator, Outcome, SHORT32_MAX, SHORT_MAX};
+use crate::arch::Kernels;
+use crate::dispatch::{self, Isa};
+use crate::finish::{finish, Finish};
+use crate::format::{Format, F32, F64};
+use crate::kernel::{SHORT32_MAX, SHORT_MAX};
 use crate::strided::{ChunkSource, Element, Shape, Strided, ViewError};
+use crate::sumsq::{ExactSumSq, SumSq};
+use crate::threads;
 
 /// The Euclidean norm of a contiguous slice: `sqrt(sum |x_i|^2)`, correctly rounded.
 ///
@@ -35,15 +46,15 @@ pub fn nrm2_with_isa<T: Element>(v: &Strided<'_, T>, isa: Isa) -> Option<T::Real
 /// The norm of any chunk source, rounded to its format and returned as a binary64 (for
 /// binary32 sources the value is exactly representable in binary32, or `+Inf`, or NaN).
 pub fn nrm2_source(src: &dyn ChunkSource) -> f64 {
-    norm_source(src, dispatch::active_kernels())
+    let k = dispatch::active_kernels();
+    let mut st = SumSq::new();
+    add_source(&mut st, src, k);
+    conclude(&st, src)
 }
 
 /// The same, without the fast path: the exact sum of squares and its correctly rounded
 /// square root.  Slow; meant for tests and for checking the fast path.
 pub fn nrm2_exact_source(src: &dyn ChunkSource) -> f64 {
-    if let Some(v) = specials(src) {
-        return v;
-    }
     exact(src, src.format())
 }
 
@@ -52,88 +63,242 @@ pub fn active_isa() -> Isa {
     dispatch::active()
 }
 
-/// The norm of a view: short contiguous vectors first (inlined into the callers, so that
-/// the common short call is cheap), everything else out of line.
+/// A fast state's result: correctly rounded, or (when its error bound straddles a rounding
+/// boundary, which near-ties do) a faithful rounding, and the exact state over the same data
+/// gives the correctly rounded value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Rounded<T> {
+    /// The correctly rounded norm.
+    Correct(T),
+    /// A faithfully rounded norm (one of the two neighbours of the exact norm).
+    NeedExact(T),
+}
+
+impl<T: Copy> Rounded<T> {
+    /// The value, correctly or faithfully rounded.
+    pub fn value(&self) -> T {
+        match *self {
+            Rounded::Correct(v) | Rounded::NeedExact(v) => v,
+        }
+    }
+
+    /// True when the value is the correctly rounded norm.
+    pub fn is_correct(&self) -> bool {
+        matches!(self, Rounded::Correct(_))
+    }
+}
+
+fn rounded(f: Finish) -> Rounded<f64> {
+    match f {
+        Finish::Value(v) => Rounded::Correct(v),
+        Finish::NeedExact(v) => Rounded::NeedExact(v),
+    }
+}
+
+impl SumSq {
+    /// Adds the squares of a contiguous slice (any element type; states may mix them).
+    pub fn add<T: Element>(&mut self, x: &[T]) {
+        self.add_view(&Strided::contiguous(x));
+    }
+
+    /// Adds the squares of the elements of a strided view (`incx == 0` adds `n` copies of
+    /// `x[0]`).  Long views are split over threads (`threads.rs`).
+    pub fn add_view<T: Element>(&mut self, v: &Strided<'_, T>) {
+        add_view(self, v, dispatch::active_kernels());
+    }
+
+    /// As [`SumSq::add_view`] with one given ISA path (for tests); `false` (nothing added)
+    /// when this CPU cannot run it.
+    pub fn add_view_with_isa<T: Element>(&mut self, v: &Strided<'_, T>, isa: Isa) -> bool {
+        match isa.kernels() {
+            Some(k) => {
+                add_view(self, v, k);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Adds the squares of any chunk source (the C adapters' misaligned data).
+    #[doc(hidden)]
+    pub fn add_source(&mut self, src: &dyn ChunkSource) {
+        add_source(self, src, dispatch::active_kernels());
+    }
+
+    /// The norm rounded to binary64 (NaN if a NaN was added; else `+Inf` if an infinity
+    /// was, or if the norm exceeds the largest finite value).
+    pub fn result_f64(&self) -> Rounded<f64> {
+        rounded(finish(self, F64))
+    }
+
+    /// The norm rounded to binary32.
+    pub fn result_f32(&self) -> Rounded<f32> {
+        match rounded(finish(self, F32)) {
+            Rounded::Correct(v) => Rounded::Correct(v as f32),
+            Rounded::NeedExact(v) => Rounded::NeedExact(v as f32),
+        }
+    }
+}
+
+impl ExactSumSq {
+    /// Adds the squares of a contiguous slice.
+    pub fn add<T: Element>(&mut self, x: &[T]) {
+        self.add_source(&Strided::contiguous(x));
+    }
+
+    /// Adds the squares of the elements of a strided view.
+    pub fn add_view<T: Element>(&mut self, v: &Strided<'_, T>) {
+        self.add_source(v);
+    }
+
+    /// Adds the squares of any chunk source.
+    #[doc(hidden)]
+    pub fn add_source(&mut self, src: &dyn ChunkSource) {
+        if let Some((parts, count)) = src.repeated() {
+            for p in parts {
+                self.add_value_times(p, count);
+            }
+            return;
+        }
+        src.for_each_chunk(&mut |c| {
+            for &v in c {
+                self.add_value_times(v, 1);
+            }
+        });
+    }
+
+    /// The correctly rounded norm in binary64.
+    pub fn result_f64(&self) -> f64 {
+        self.rounded(F64)
+    }
+
+    /// The correctly rounded norm in binary32.
+    pub fn result_f32(&self) -> f32 {
+        self.rounded(F32) as f32
+    }
+
+    fn rounded(&self, fmt: Format) -> f64 {
+        if self.nan {
+            f64::NAN
+        } else if self.inf {
+            f64::INFINITY
+        } else {
+            self.sum.sqrt_rounded(fmt)
+        }
+    }
+}
+
+/// The norm of a view: short paths first (inlined into the callers, so that the common
+/// short call is cheap), everything else out of line.
 #[inline(always)]
 fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
-    match v.shape() {
-        Shape::F64(x) if x.len() <= SHORT_MAX => {
-            if let Some(r) = (k.small64)(x) {
-                return r;
-            }
-        }
-        Shape::F32(x) if x.len() <= SHORT32_MAX => {
-            if let Some(r) = (k.small32)(x) {
-                return r;
-            }
-        }
-        Shape::Even64(x) if x.len() <= 2 * SHORT_MAX => {
-            if let Some(r) = (k.short_even64)(x) {
-                return r;
-            }
-        }
-        Shape::Pairs64(x) if x.len() <= 2 * SHORT_MAX => {
-            if let Some(r) = (k.short_pairs64)(x) {
-                return r;
-            }
-        }
-        Shape::Even32(x) if x.len() <= 2 * SHORT_MAX => {
-            if let Some(r) = (k.short_even32)(x) {
-                return r;
-            }
-        }
-        Shape::Pairs32(x) if x.len() <= 2 * SHORT_MAX => {
-            if let Some(r) = (k.short_pairs32)(x) {
-                return r;
-            }
-        }
-        _ => {}
+    let r = match v.shape() {
+        Shape::F64(x) if x.len() <= SHORT_MAX => (k.small64)(x),
+        Shape::F32(x) if x.len() <= SHORT32_MAX => (k.small32)(x),
+        Shape::Even64(x) if x.len() <= 2 * SHORT_MAX => (k.short_even64)(x),
+        Shape::Pairs64(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs64)(x),
+        Shape::Even32(x) if x.len() <= 2 * SHORT_MAX => (k.short_even32)(x),
+        Shape::Pairs32(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs32)(x),
+        _ => None,
+    };
+    match r {
+        Some(r) => r,
+        None => norm_view_general(v, k),
     }
-    norm_view_general(v, k)
 }
 
-/// The general path: the block kernels of the view's shape, then the conclusion.
+/// The one-block sum of a short view, if its short path decides.
+fn short_part<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> Option<crate::sumsq::Part> {
+    match v.shape() {
+        Shape::F64(x) if x.len() <= SHORT_MAX => (k.small64_part)(x),
+        Shape::F32(x) if x.len() <= SHORT32_MAX => (k.small32_part)(x),
+        Shape::Even64(x) if x.len() <= 2 * SHORT_MAX => (k.short_even64_part)(x),
+        Shape::Pairs64(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs64_part)(x),
+        Shape::Even32(x) if x.len() <= 2 * SHORT_MAX => (k.short_even32_part)(x),
+        Shape::Pairs32(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs32_part)(x),
+        _ => None,
+    }
+}
+
+/// The general path: the view's data into a state through the block kernels (split over
+/// threads when long), rounded once, recomputed exactly when the bound cannot decide.
 #[inline(never)]
 fn norm_view_general<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
-    let mut acc = Accumulator::new();
-    match v.shape() {
-        Shape::F64(x) => (k.f64s)(x, &mut acc),
-        Shape::F32(x) => (k.f32s)(x, &mut acc),
-        Shape::Even64(x) => (k.even64)(x, &mut acc),
-        Shape::Pairs64(x) => (k.pairs64)(x, &mut acc),
-        Shape::Even32(x) => (k.even32)(x, &mut acc),
-        Shape::Pairs32(x) => (k.pairs32)(x, &mut acc),
-        Shape::Other => return norm_source(v, k),
+    if let Some((parts, count)) = v.repeated() {
+        return repeated(parts, count, T::FORMAT);
     }
-    conclude(&acc, v)
+    let mut st = SumSq::new();
+    add_blocks(&mut st, v, k);
+    conclude(&st, v)
 }
 
-/// Any source: repeated element, or chunks gathered as binary64 values.
-fn norm_source(src: &dyn ChunkSource, k: &Kernels) -> f64 {
+/// The rounded state, or the exact recomputation it asks for.
+fn conclude(st: &SumSq, src: &dyn ChunkSource) -> f64 {
     let fmt = src.format();
+    match finish(st, fmt) {
+        Finish::Value(v) => v,
+        Finish::NeedExact(_) => exact(src, fmt),
+    }
+}
+
+/// Adds a view to a state: the short path when it decides, else the block kernels.
+fn add_view<T: Element>(st: &mut SumSq, v: &Strided<'_, T>, k: &Kernels) {
+    if let Some(p) = short_part(v, k) {
+        st.add_part(p);
+        return;
+    }
+    add_blocks(st, v, k);
+}
+
+/// Adds a view through the block kernels, split over threads when it is long.
+fn add_blocks<T: Element>(st: &mut SumSq, v: &Strided<'_, T>, k: &Kernels) {
+    if let Some(parts) = threads::split(v) {
+        threads::add_parallel(st, &parts, &|s: &mut SumSq, p: &Strided<'_, T>| {
+            add_blocks_serial(s, p, k)
+        });
+        return;
+    }
+    add_blocks_serial(st, v, k);
+}
+
+/// Adds a view through the block kernels of its shape, in this thread.
+fn add_blocks_serial<T: Element>(st: &mut SumSq, v: &Strided<'_, T>, k: &Kernels) {
+    let special = match v.shape() {
+        Shape::F64(x) => (k.f64s)(x, st),
+        Shape::F32(x) => (k.f32s)(x, st),
+        Shape::Even64(x) => (k.even64)(x, st),
+        Shape::Pairs64(x) => (k.pairs64)(x, st),
+        Shape::Even32(x) => (k.even32)(x, st),
+        Shape::Pairs32(x) => (k.pairs32)(x, st),
+        Shape::Other => return add_source(st, v, k),
+    };
+    if special {
+        mark_specials(st, v);
+    }
+}
+
+/// Adds any source: a repeated element exactly, chunks through the binary64 kernel.
+fn add_source(st: &mut SumSq, src: &dyn ChunkSource, k: &Kernels) {
     if let Some((parts, count)) = src.repeated() {
-        return repeated(parts, count, fmt);
+        let mut ex = ExactSumSq::new();
+        for p in parts {
+            ex.add_value_times(p, count);
+        }
+        st.mark(ex.nan, ex.inf);
+        ex.sum.add_to_state(st);
+        return;
     }
-    let mut acc = Accumulator::new();
-    src.for_each_chunk(&mut |c| (k.f64s)(c, &mut acc));
-    conclude(&acc, src)
-}
-
-/// The result of the fast path, or the rescans it asks for.
-fn conclude(acc: &Accumulator, src: &dyn ChunkSource) -> f64 {
-    let fmt = src.format();
-    match acc.finish(fmt) {
-        Outcome::Value(v) => v,
-        Outcome::Special => specials(src).unwrap_or_else(|| exact(src, fmt)),
-        Outcome::Ambiguous => exact(src, fmt),
+    let mut special = false;
+    src.for_each_chunk(&mut |c| special |= (k.f64s)(c, st));
+    if special {
+        mark_specials(st, src);
     }
 }
 
-/// NaN if any component is NaN, else `+Inf` if any is infinite, else `None`.
-fn specials(src: &dyn ChunkSource) -> Option<f64> {
-    if let Some((parts, _)) = src.repeated() {
-        return classify(parts.iter().copied());
-    }
+/// Records in the state whether the source holds a NaN and/or an infinity (called only when
+/// a kernel met one, so the common path never scans twice).
+#[cold]
+fn mark_specials(st: &mut SumSq, src: &dyn ChunkSource) {
     let (mut nan, mut inf) = (false, false);
     src.for_each_chunk(&mut |c| {
         for v in c {
@@ -141,49 +306,21 @@ fn specials(src: &dyn ChunkSource) -> Option<f64> {
             inf |= v.is_infinite();
         }
     });
-    classify_flags(nan, inf)
+    st.mark(nan, inf);
 }
 
-fn classify(it: impl Iterator<Item = f64>) -> Option<f64> {
-    let (mut nan, mut inf) = (false, false);
-    for v in it {
-        nan |= v.is_nan();
-        inf |= v.is_infinite();
-    }
-    classify_flags(nan, inf)
-}
-
-fn classify_flags(nan: bool, inf: bool) -> Option<f64> {
-    if nan {
-        Some(f64::NAN)
-    } else if inf {
-        Some(f64::INFINITY)
-    } else {
-        None
-    }
-}
-
+/// The exact norm of a source.
 fn exact(src: &dyn ChunkSource, fmt: Format) -> f64 {
-    if let Some((parts, count)) = src.repeated() {
-        return repeated(parts, count, fmt);
-    }
-    let mut ex = ExactSum::new();
-    src.for_each_chunk(&mut |c| {
-        for &v in c {
-            ex.add_square(v);
-        }
-    });
-    ex.sqrt_rounded(fmt)
+    let mut ex = ExactSumSq::new();
+    ex.add_source(src);
+    ex.rounded(fmt)
 }
 
 /// `incx == 0`: `sqrt(count * |x0|^2)`, computed exactly then rounded.
 fn repeated(parts: [f64; 2], count: u64, fmt: Format) -> f64 {
-    if let Some(v) = classify(parts.iter().copied()) {
-        return v;
-    }
-    let mut ex = ExactSum::new();
+    let mut ex = ExactSumSq::new();
     for p in parts {
-        ex.add_square_times(p, count);
+        ex.add_value_times(p, count);
     }
-    ex.sqrt_rounded(fmt)
+    ex.rounded(fmt)
 }

@@ -25,32 +25,58 @@ pub(crate) const fn pow2(k: i32) -> f64 {
     }
 }
 
-/// Exponent of the scale classes.  A block of input is scaled by `2^CLASS_SHIFT`,
-/// `1` or `2^-CLASS_SHIFT` according to its largest magnitude `amax`:
+/// Sign bit of a binary64 number.
+pub(crate) const SIGN_MASK: u64 = 1 << 63;
+/// Biased-exponent field of a binary64 number.
+pub(crate) const EXP_MASK: u64 = 0x7ff0_0000_0000_0000;
+/// Fraction (trailing significand) field of a binary64 number.
+pub(crate) const MANT_MASK: u64 = (1 << 52) - 1;
+
+/// Exponent of the class limits: the medium class holds blocks with largest magnitude
+/// `amax` in `[2^-CLASS_LIMIT_EXP, 2^CLASS_LIMIT_EXP]`.
+pub(crate) const CLASS_LIMIT_EXP: i32 = 300;
+/// Exponent of the class scales: the small class is scaled by `2^CLASS_SHIFT_EXP`, the big
+/// class by `2^-CLASS_SHIFT_EXP`; the classes' sums of squares differ in units by
+/// `2^(2 CLASS_SHIFT_EXP)`.
+pub(crate) const CLASS_SHIFT_EXP: i32 = 600;
+
+/// The scale classes.  A block of input is scaled by `2^600`, `1` or `2^-600` according to
+/// its largest magnitude `amax`:
 ///
-/// * small class: `amax < 2^-SMALL_LIMIT_EXP`, scaled up by `2^CLASS_SHIFT`;
-/// * medium class: `2^-SMALL_LIMIT_EXP <= amax <= 2^BIG_LIMIT_EXP`, not scaled;
-/// * big class: `amax > 2^BIG_LIMIT_EXP`, scaled down by `2^-CLASS_SHIFT`.
+/// * small class: `amax < 2^-300`, scaled up by `2^600`;
+/// * medium class: `2^-300 <= amax <= 2^300`, not scaled;
+/// * big class: `amax > 2^300`, scaled down by `2^-600`.
 ///
-/// Derivation (with `SMALL_LIMIT_EXP = BIG_LIMIT_EXP = 300`, `CLASS_SHIFT = 600`):
-/// after scaling, `amax` of every non-zero block lies in `[2^-474, 2^424]`
-/// (small: `2^-1074 * 2^600 = 2^-474` up to `2^-300 * 2^600 = 2^300`; medium: `[2^-300, 2^300]`;
-/// big: `2^300 * 2^-600 = 2^-300` up to `2^1024 * 2^-600 = 2^424`).  The checked path of the
-/// block kernel then picks `sigma <= 2 U m amax^2` with `U m <= 2^10` accumulator steps, so
-/// `sigma` lies in `[2^-947, 2^859]`, inside `[SIGMA_MIN, SIGMA_MAX]`: every sum stays finite
+/// Derivation of the offset range (this is the one place it is written): after scaling,
+/// `amax` of every non-zero block lies in `[2^-474, 2^424]` (small: `2^-1074 * 2^600` up to
+/// `2^-300 * 2^600 = 2^300`; medium: `[2^-300, 2^300]`; big: `2^300 * 2^-600 = 2^-300` up to
+/// `2^1024 * 2^-600 = 2^424`).  The block kernel (`kernel.rs`) picks its offset as the power
+/// of two above `c amax_s^2` with `1 <= c <= N U M <= 2^12` (lanes times accumulators times
+/// chunks per block, largest for AVX-512: 8 * 8 * 64; on the checked path `c = U m`), so
+/// `sigma` lies in `[2^-947, 2^861]`, inside `[SIGMA_MIN, SIGMA_MAX]`: every sum stays finite
 /// and the grid `2^-52 sigma` is normal.  Any class boundaries with these properties give the
 /// same final result, because the result is correctly rounded; these are simply far from both
 /// ends of the format.
-pub(crate) const SMALL_LIMIT: f64 = pow2(-300);
+pub(crate) const SMALL_LIMIT: f64 = pow2(-CLASS_LIMIT_EXP);
 /// Upper edge of the medium class, see [`SMALL_LIMIT`].
-pub(crate) const BIG_LIMIT: f64 = pow2(300);
+pub(crate) const BIG_LIMIT: f64 = pow2(CLASS_LIMIT_EXP);
 /// Scale of the small class: `2^600`.
-pub(crate) const SMALL_SCALE: f64 = pow2(600);
+pub(crate) const SMALL_SCALE: f64 = pow2(CLASS_SHIFT_EXP);
 /// Scale of the big class: `2^-600`.
-pub(crate) const BIG_SCALE: f64 = pow2(-600);
+pub(crate) const BIG_SCALE: f64 = pow2(-CLASS_SHIFT_EXP);
 /// Ratio between the units of two adjacent classes' sums of squares: `2^-1200`, applied in
 /// two steps of `2^-600` because `2^-1200` is below the binary64 range.
-pub(crate) const CLASS_STEP: f64 = pow2(-600);
+pub(crate) const CLASS_STEP: f64 = pow2(-CLASS_SHIFT_EXP);
+
+/// Range of the one-block binary64 paths and of the fast binary64 rounding: sums of squares
+/// in `[2^-SHORT_RANGE_EXP, 2^SHORT_RANGE_EXP]` keep every offset, square root and product
+/// of the rounding test a normal binary64 number far from overflow (`sqrt` of the range is
+/// `[2^-450, 2^450]`; `ulp(y) >= 2^-502`).
+pub(crate) const SHORT_RANGE_EXP: i32 = 900;
+/// Range of the fast binary32 rounding: sums of squares in `[2^-200, 2^200]` have roots in
+/// `[2^-100, 2^100]`, normal binary32 numbers whose rounding needs no subnormal or overflow
+/// handling.
+pub(crate) const ROUND32_RANGE_EXP: i32 = 200;
 
 /// `u = 2^-53`, the unit roundoff of binary64.
 pub(crate) const U: f64 = pow2(-53);

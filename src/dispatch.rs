@@ -7,37 +7,8 @@
 //! the choice affects speed only.
 #![forbid(unsafe_code)]
 
-use crate::kernel::Accumulator;
+use crate::arch::Kernels;
 use core::sync::atomic::{AtomicU8, Ordering};
-
-/// The kernels of one ISA, one per input shape (see `arch/mod.rs` for the shapes).
-pub(crate) struct Kernels {
-    /// Every binary64 component of the slice.
-    pub f64s: fn(&[f64], &mut Accumulator),
-    /// Every binary32 component of the slice.
-    pub f32s: fn(&[f32], &mut Accumulator),
-    /// The binary64 components at even indices.
-    pub even64: fn(&[f64], &mut Accumulator),
-    /// The binary64 components at indices `4i`, `4i + 1`.
-    pub pairs64: fn(&[f64], &mut Accumulator),
-    /// The binary32 components at even indices.
-    pub even32: fn(&[f32], &mut Accumulator),
-    /// The binary32 components at indices `4i`, `4i + 1`.
-    pub pairs32: fn(&[f32], &mut Accumulator),
-    /// The norm of a short contiguous binary64 vector (at most `SHORT_MAX` components), if
-    /// decided by the short paths (`small64` up to `SMALL_MAX`, `short64` beyond).
-    pub small64: fn(&[f64]) -> Option<f64>,
-    /// The norm (rounded to binary32) of a short contiguous binary32 vector.
-    pub small32: fn(&[f32]) -> Option<f64>,
-    /// The norm of a short `even64` shape, if decided by its one-block path.
-    pub short_even64: fn(&[f64]) -> Option<f64>,
-    /// The norm of a short `pairs64` shape, if decided by its one-block path.
-    pub short_pairs64: fn(&[f64]) -> Option<f64>,
-    /// The norm (rounded to binary32) of a short `even32` shape.
-    pub short_even32: fn(&[f32]) -> Option<f64>,
-    /// The norm (rounded to binary32) of a short `pairs32` shape.
-    pub short_pairs32: fn(&[f32]) -> Option<f64>,
-}
 
 /// An instruction-set path of the sum-of-squares kernel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -64,16 +35,6 @@ impl Isa {
             Isa::Avx2 => "avx2",
             Isa::Avx512 => "avx512",
             Isa::Neon => "neon",
-        }
-    }
-
-    /// The name as a NUL-terminated string, for C.
-    pub(crate) fn c_name(self) -> &'static str {
-        match self {
-            Isa::Scalar => "scalar\0",
-            Isa::Avx2 => "avx2\0",
-            Isa::Avx512 => "avx512\0",
-            Isa::Neon => "neon\0",
         }
     }
 

@@ -22,37 +22,17 @@
 //! roundTiesToEven).  Results above the largest finite value round to `+Inf` exactly as
 //! IEEE 754 prescribes.
 
-const LIMBS: usize = 68;
+#![forbid(unsafe_code)]
+
+use crate::format::{grid_exp, grid_exp_below, ldexp, round_to_grid, Format};
+
+/// Number of 64-bit limbs of the accumulator (see the module documentation).
+pub(crate) const LIMBS: usize = 68;
 /// Weight of the least significant bit: `2^-OFFSET`.
 const OFFSET: i32 = 2150;
 
-/// The target format of a rounding: precision and range.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Format {
-    /// Significand bits, including the implicit one (53 or 24).
-    pub precision: i32,
-    /// Exponent of the smallest subnormal (-1074 or -149): the coarsest rounding grid.
-    pub min_exp: i32,
-    /// Exponent such that `2^max_exp` is the first power of two above the largest finite value
-    /// (1024 or 128).
-    pub max_exp: i32,
-}
-
-/// binary64.
-pub const F64: Format = Format {
-    precision: 53,
-    min_exp: -1074,
-    max_exp: 1024,
-};
-/// binary32.
-pub const F32: Format = Format {
-    precision: 24,
-    min_exp: -149,
-    max_exp: 128,
-};
-
 /// Exact sum of squares of finite binary64 numbers, see the module documentation.
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ExactSum {
     limbs: [u64; LIMBS],
 }
@@ -73,6 +53,29 @@ impl ExactSum {
     /// The empty sum.
     pub(crate) fn new() -> Self {
         ExactSum { limbs: [0; LIMBS] }
+    }
+
+    /// The limbs, least significant first.
+    pub(crate) fn limbs(&self) -> &[u64; LIMBS] {
+        &self.limbs
+    }
+
+    /// The sum whose limbs are `limbs`.
+    pub(crate) fn from_limbs(limbs: [u64; LIMBS]) -> Self {
+        ExactSum { limbs }
+    }
+
+    /// Adds `other` limb by limb with carries: exact, and independent of the order of merges
+    /// (a carry out of the top limb is dropped; unreachable for fewer than `2^64` squares of
+    /// finite binary64 numbers in all, see the module documentation).
+    pub(crate) fn merge(&mut self, other: &ExactSum) {
+        let mut carry = false;
+        for (a, &b) in self.limbs.iter_mut().zip(other.limbs.iter()) {
+            let (s1, c1) = a.overflowing_add(b);
+            let (s2, c2) = s1.overflowing_add(u64::from(carry));
+            *a = s2;
+            carry = c1 || c2;
+        }
     }
 
     /// Adds `words * 2^shift` (in accumulator units), `words` little-endian.
@@ -137,9 +140,33 @@ impl ExactSum {
         self.add_words(&[w0, w1, w2, 0], shift);
     }
 
-    /// Adds `x^2` exactly; `x` must be finite (non-finite values are ignored).
-    pub(crate) fn add_square(&mut self, x: f64) {
-        self.add_square_times(x, 1);
+    /// Adds `S` to a fast state (`sumsq.rs`) as a double-double with a bound: the leading
+    /// 128 bits `t` of `S = t 2^w + r` (`0 <= r < 2^w`) split into three exactly
+    /// representable pieces of 53, 53 and 22 bits, the first two summed exactly (TwoSum), the
+    /// third added with one rounding (at most `u 2^(w + 128)`, far below `2^(w + 77)`), and
+    /// the bound `2^(w + 1)`, scaled into the units of the class that holds `S` (exact: the
+    /// class units keep every piece above `2^-1000`, see `consts.rs`).  Used for `incx == 0`,
+    /// where `S = n x0^2` is computed exactly.
+    pub(crate) fn add_to_state(&self, st: &mut crate::sumsq::SumSq) {
+        let Some((t, w)) = self.leading() else {
+            return;
+        };
+        let top = w + 128 - t.leading_zeros() as i32; // S < 2^top
+        let k = if top > 1000 {
+            2
+        } else if top < -900 {
+            0
+        } else {
+            1
+        };
+        let sh = w - (k as i32 - 1) * 2 * crate::consts::CLASS_SHIFT_EXP;
+        let p1 = ldexp((t >> 75) as f64, 75 + sh);
+        let p2 = ldexp(((t >> 22) & ((1u128 << 53) - 1)) as f64, 22 + sh);
+        let p3 = ldexp((t & ((1u128 << 22) - 1)) as f64, sh);
+        let (hi, lo) = crate::sumsq::two_sum(p1, p2);
+        let lo2 = lo + p3;
+        let err = ldexp(2.0, sh) + lo2.abs() * crate::consts::pow2(-52);
+        st.add_class(k, hi, lo2, err);
     }
 
     /// Compares `S` with `(mant * 2^exp)^2`, where `mant < 2^60` and `2*exp + OFFSET >= 0`.
@@ -221,58 +248,4 @@ impl ExactSum {
         }
         y
     }
-}
-
-/// `x * 2^k` for any `k`, exact unless the result under- or overflows (a candidate only needs
-/// to be close).
-pub(crate) fn ldexp(mut x: f64, mut k: i32) -> f64 {
-    while k > 1000 {
-        x *= crate::consts::pow2(1000);
-        k -= 1000;
-    }
-    while k < -1000 {
-        x *= crate::consts::pow2(-1000);
-        k += 1000;
-    }
-    x * crate::consts::pow2(k)
-}
-
-/// `floor(log2(y))` for positive finite `y` (subnormals included).
-pub(crate) fn exponent(y: f64) -> i32 {
-    let bits = y.to_bits() & !(1u64 << 63);
-    let biased = (bits >> 52) as i32;
-    if biased == 0 {
-        // Subnormal: 2^-1074 * frac.
-        63 - bits.leading_zeros() as i32 - 1074
-    } else {
-        biased - 1023
-    }
-}
-
-/// Exponent of the rounding grid of `fmt` at the positive value `y`.
-pub(crate) fn grid_exp(y: f64, fmt: Format) -> i32 {
-    (exponent(y) - fmt.precision + 1).max(fmt.min_exp)
-}
-
-/// Exponent of the rounding grid of `fmt` just below the positive value `y` (one less than
-/// [`grid_exp`] when `y` is a power of two above the subnormal range).
-pub(crate) fn grid_exp_below(y: f64, fmt: Format) -> i32 {
-    let g = grid_exp(y, fmt);
-    let is_pow2 = y.to_bits() & ((1u64 << 52) - 1) == 0 && exponent(y) > -1023;
-    if is_pow2 && g > fmt.min_exp {
-        g - 1
-    } else {
-        g
-    }
-}
-
-/// `y` rounded to nearest-even on the grid of `fmt` (positive finite `y`).
-pub(crate) fn round_to_grid(y: f64, fmt: Format) -> f64 {
-    if y <= 0.0 || !y.is_finite() {
-        return y;
-    }
-    let g = grid_exp(y, fmt);
-    // Division and multiplication by a power of two are exact here: y / 2^g is below 2^53
-    // and the product is a multiple of 2^g of at most p bits.
-    ldexp(ldexp(y, -g).round_ties_even(), g)
 }

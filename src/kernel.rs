@@ -142,29 +142,6 @@
 //! when the rounding test is undecided, every short path returns `None` and the general path
 //! runs (same result).
 //!
-//! # Rounding
-//!
-//! Binary32 results of the short paths ([`round32`]): `s = RN(hi + lo)`, `y = RN(sqrt(s))`,
-//! `r = RN32(y)`.  The exact sum `S` is within `E = err + u s` of `s`, so
-//! `|sqrt(S) - y| <= E (1 + u) / y + u y =: ez`; `r` is returned when `[y - ez, y + ez]`
-//! holds no binary32 rounding boundary, tested without a division as
-//! `(ulp/2 - (y - r)) y > E (1 + u) + u y^2` (and likewise below `r`) with margins for the
-//! test's own roundings.  No Newton step is needed, because `y` already carries 53 bits.
-//! Otherwise (and for `s` outside `[2^-200, 2^200]`) the general rounding below runs.
-//! Binary64 results of the short paths ([`round64`]): `s + t = hi + lo` exactly (FastTwoSum),
-//! `y = RN(sqrt(s))`, `rho = RN((s - y^2) + t)` (the remainder `s - y^2` is exact with an
-//! FMA, or Dekker's product).  `RN(sqrt(S)) = y` iff `-y ulp_b + ulp_b^2/4 < S - y^2 <
-//! y ulp + ulp^2/4` (`ulp_b` the spacing below `y`); with `|S - y^2 - rho| <= err +
-//! u (1 + u) |rho|` this is tested without a division, with margins `2^-50` for the test's own
-//! roundings.  Undecided (or `s` outside `[2^-900, 2^900]`, or `hi < |lo|`): the general
-//! rounding below.
-//!
-//! [`Accumulator::finish`] (and the short paths) take `y = sqrt(hi)`, one Newton correction
-//! `delta = (hi - y^2 + lo) / 2y` (`hi - y^2` exact with an FMA) and the error `ez` of
-//! `y + delta`; [`round_fast`] rounds `y + delta` to the target format and accepts when the
-//! interval `[z - ez, z + ez]` contains no rounding midpoint, else [`round_dd`] tries the
-//! general grid (subnormal and overflowing results), else the caller recomputes exactly.
-//!
 //! # NaN and Inf
 //!
 //! A NaN input makes `T`, `s` or `A` NaN and an infinity makes them infinite: the predicted
@@ -172,11 +149,14 @@
 //! `amax` is zero, or a NaN `s`) and marks the accumulator *special*; the caller then rescans
 //! the input: any NaN gives NaN, otherwise the result is `+Inf` (reference BLAS 3.12).
 
+#![forbid(unsafe_code)]
+
 use crate::consts::{
-    pow2, ACCEPT_LOW, BIG_LIMIT, BIG_SCALE, CLASS_STEP, ERR_UNIT, SIGMA_MAX, SIGMA_MIN,
-    SMALL_LIMIT, SMALL_SCALE, U as UNIT,
+    pow2, ACCEPT_LOW, BIG_LIMIT, BIG_SCALE, ERR_UNIT, EXP_MASK, SHORT_RANGE_EXP, SIGMA_MAX,
+    SIGMA_MIN, SMALL_LIMIT, SMALL_SCALE, U as UNIT,
 };
-use crate::exact::{exponent, grid_exp, grid_exp_below, ldexp, round_to_grid, Format};
+use crate::format::{exponent, ldexp};
+use crate::sumsq::{Part, SumSq};
 
 /// Most lanes of any vector type (AVX-512: 8 binary64 lanes).
 pub(crate) const MAX_LANES: usize = 8;
@@ -309,43 +289,6 @@ impl Lanes for f64 {
     }
 }
 
-/// A double-double sum `hi + lo` of one scale class, with the running error bound.
-#[derive(Clone, Copy, Debug, Default)]
-struct ClassSum {
-    hi: f64,
-    lo: f64,
-    /// Bound on `|exact - (hi + lo)|` from the blocks, in the class's units.
-    err: f64,
-    /// Sum of `|lo|`-like terms: the folds' rounding errors are `<= 2u * fold_abs`.
-    fold_abs: f64,
-}
-
-impl ClassSum {
-    fn is_zero(&self) -> bool {
-        self.hi == 0.0 && self.lo == 0.0
-    }
-
-    /// Total error bound in the class's units (`2u` covers the roundings of `fold_abs`).
-    fn bound(&self) -> f64 {
-        self.err + self.fold_abs * (2.0 * UNIT)
-    }
-}
-
-impl ClassSum {
-    /// Adds a lane-reduced double-double `h + l` with its bounds: TwoSum of the high parts,
-    /// the rest into `lo` (two roundings, each `<= u |result|`, tracked in `fold_abs`).
-    fn merge(&mut self, h: f64, l: f64, err: f64, fold_abs: f64) {
-        let s = self.hi + h;
-        let bp = s - self.hi;
-        let e = (self.hi - (s - bp)) + (h - bp);
-        self.hi = s;
-        let el = e + l;
-        self.lo += el;
-        self.err += err;
-        self.fold_abs += fold_abs + el.abs() + self.lo.abs();
-    }
-}
-
 /// Lane-wise double-double sums of one class, kept in registers during a kernel call.
 #[derive(Clone, Copy)]
 struct VSum<V> {
@@ -359,16 +302,24 @@ struct VSum<V> {
     used: bool,
 }
 
-/// The state of one kernel call: the accumulator, and the three classes' lane-wise sums,
-/// which [`Run::flush`] reduces into the accumulator at the end of the call.
+/// One kernel call: the state it adds to, the three classes' lane-wise sums (reduced into
+/// the state by [`Run::flush`] at the end of the call), the prediction for the next block,
+/// and whether a NaN or an infinity was met.  The prediction belongs to the call, not to the
+/// state.
 struct Run<'a, V> {
-    acc: &'a mut Accumulator,
+    state: &'a mut SumSq,
     sums: [VSum<V>; 3],
+    /// Predicted class of the next block (meaningful when `pred_sigma > 0`).
+    pred_class: usize,
+    /// Predicted offset of the next block, 0 when there is no prediction.
+    pred_sigma: f64,
+    /// A NaN or an infinity was met (the blocks holding it were not added).
+    special: bool,
 }
 
 impl<'a, V: Lanes> Run<'a, V> {
     #[inline(always)]
-    fn new(acc: &'a mut Accumulator) -> Self {
+    fn new(state: &'a mut SumSq) -> Self {
         let z = V::splat(0.0);
         let e = VSum {
             hi: z,
@@ -377,7 +328,13 @@ impl<'a, V: Lanes> Run<'a, V> {
             err: 0.0,
             used: false,
         };
-        Run { acc, sums: [e; 3] }
+        Run {
+            state,
+            sums: [e; 3],
+            pred_class: 1,
+            pred_sigma: 0.0,
+            special: false,
+        }
     }
 
     /// Adds one accepted block: lane sums `d` (exact) and error sums `l`, with the block's
@@ -401,9 +358,10 @@ impl<'a, V: Lanes> Run<'a, V> {
         c.used = true;
     }
 
-    /// Reduces the lanes of every used class into the accumulator.
+    /// Reduces the lanes of every used class into the state; returns whether a NaN or an
+    /// infinity was met.
     #[inline(always)]
-    fn flush(self) {
+    fn flush(self) -> bool {
         for (k, c) in self.sums.iter().enumerate() {
             if !c.used {
                 continue;
@@ -415,10 +373,11 @@ impl<'a, V: Lanes> Run<'a, V> {
             c.lo.to_arr(&mut lo);
             c.abs.to_arr(&mut ab);
             let (h, l, fa) = reduce_lanes(&hi, &lo, &ab);
-            if let Some(t) = self.acc.classes.get_mut(k) {
-                t.merge(h, l, c.err, fa);
-            }
+            // Every rounding of the folds is at most u times one of the magnitudes summed in
+            // `fa` (see `reduce_lanes`); 2u covers them and the rounding of this product.
+            self.state.add_class(k, h, l, c.err + fa * (2.0 * UNIT));
         }
+        self.special
     }
 }
 
@@ -455,33 +414,6 @@ fn reduce_lanes(
     (hi, lo, asum + 4.0 * (esum + labs) + lo.abs())
 }
 
-/// What the accumulator concludes.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Outcome {
-    /// The correctly rounded norm (a value of the target format, or `+Inf` on overflow).
-    Value(f64),
-    /// A NaN or an infinity was seen: rescan the input for NaN.
-    Special,
-    /// The error bound straddles a rounding boundary: recompute exactly.
-    Ambiguous,
-}
-
-/// Running state of the fast path: one lane-wise double-double per scale class, and the
-/// prediction for the next block.
-#[derive(Clone, Debug, Default)]
-pub struct Accumulator {
-    /// Index 0: small class (units `2^-1200`), 1: medium (units 1), 2: big (units `2^1200`).
-    classes: [ClassSum; 3],
-    special: bool,
-    /// Predicted class of the next block (meaningful when `pred_sigma > 0`).
-    pred_class: usize,
-    /// Predicted offset of the next block, 0 when there is no prediction.
-    pred_sigma: f64,
-}
-
-/// A normal number above `4 * 2^-1074`, for bounds on underflow.
-const TINY: f64 = pow2(-1020);
-
 /// The three classes: scale factor applied to the data.
 const CLASS_SCALE: [f64; 3] = [SMALL_SCALE, 1.0, BIG_SCALE];
 
@@ -501,210 +433,13 @@ fn class_of(amax: f64) -> usize {
 /// check the range of `v`): bit operations only.
 #[inline(always)]
 fn pow2_normal(v: f64, k: u64) -> f64 {
-    f64::from_bits((v.to_bits() & 0x7ff0_0000_0000_0000) + (k << 52))
+    f64::from_bits((v.to_bits() & EXP_MASK) + (k << 52))
 }
 
 /// The power of two `2^(floor(log2 v) + 1)`, strictly above `v > 0`.
 #[inline(always)]
 fn pow2_above(v: f64) -> f64 {
     ldexp(1.0, exponent(v) + 1)
-}
-
-impl Accumulator {
-    /// An empty accumulator.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Marks that a NaN or Inf was seen.
-    #[inline]
-    pub(crate) fn mark_special(&mut self) {
-        self.special = true;
-    }
-
-    /// Concludes: the norm rounded to `fmt`, or what the caller must do instead.
-    pub(crate) fn finish(&self, fmt: Format) -> Outcome {
-        if self.special {
-            return Outcome::Special;
-        }
-        let cls = self.classes;
-        let Some(top) = cls.iter().rposition(|c| !c.is_zero()) else {
-            return Outcome::Value(0.0);
-        };
-        let t = cls[top];
-        let mut hi = t.hi;
-        let mut lo = t.lo;
-        let mut err = t.bound();
-        // Bring the next class down into the top class's units (x 2^-1200, in two exact
-        // steps unless they underflow: at most 2^-1074 lost per part, counted in err as
-        // TINY = 2^-1020 >= 4 * 2^-1074, a normal number: the top class's sum is at least
-        // 2^-948, so this costs nothing in the rounding test).
-        if top >= 1 {
-            let n = cls[top - 1];
-            if !n.is_zero() {
-                let s = |v: f64| v * CLASS_STEP * CLASS_STEP;
-                let (nh, nl, ne) = (s(n.hi), s(n.lo), s(n.bound()));
-                let sum = hi + nh;
-                let bp = sum - hi;
-                let e = (hi - (sum - bp)) + (nh - bp);
-                hi = sum;
-                let lo_new = lo + (e + nl);
-                err += ne + TINY + 2.0 * UNIT * (lo_new.abs() + nl.abs() + e.abs());
-                lo = lo_new;
-            }
-        }
-        // Two classes below the top: at most n * 2^864 * 2^-2400 < 2^-1074 in top units.
-        if top == 2 && !cls[0].is_zero() {
-            err += TINY;
-        }
-        let (k, fmt_units) = match top {
-            0 => (-600, shift_format(fmt, 600)),
-            2 => (600, shift_format(fmt, -600)),
-            _ => (0, fmt),
-        };
-        match round_sum::<false>(hi, lo, err, fmt_units) {
-            Some(r) => Outcome::Value(ldexp(r, k)),
-            None => Outcome::Ambiguous,
-        }
-    }
-}
-
-/// The format seen in units scaled by `2^s`: subnormal grid and overflow move by `s`.
-fn shift_format(fmt: Format, s: i32) -> Format {
-    Format {
-        precision: fmt.precision,
-        min_exp: fmt.min_exp + s,
-        max_exp: fmt.max_exp + s,
-    }
-}
-
-/// `hi - y^2` for `y = RN(sqrt(hi))`, which is exactly representable (the remainder of a
-/// correctly rounded square root): one FMA, or without hardware FMA Dekker's exact product
-/// (T. J. Dekker, Numer. Math. 18, 1971, doi:10.1007/BF01397083) with Veltkamp's split,
-/// valid for `2^-900 <= hi <= 2^900`: then `2^-450 <= y <= 2^450`, `yh`, `yl` are multiples of
-/// `ulp(y) >= 2^-502` with at most 26 bits, so every product is exact and nothing overflows.
-/// Outside that range (rare) `f64::mul_add`, exact everywhere but possibly a slow software FMA.
-#[inline(always)]
-fn sqrt_remainder<const FMA: bool>(hi: f64, y: f64) -> f64 {
-    if FMA || !(pow2(-900)..=pow2(900)).contains(&hi) {
-        (-y).mul_add(y, hi)
-    } else {
-        let c = 134_217_729.0 * y; // 2^27 + 1
-        let yh = c - (c - y);
-        let yl = y - yh;
-        let p = y * y;
-        let e = ((yh * yh - p) + 2.0 * yh * yl) + yl * yl; // p + e == y^2 exactly
-        (hi - p) - e // hi - p is exact (Sterbenz); the result is representable
-    }
-}
-
-/// `sqrt(hi + lo)` rounded to `fmt`, where the sum is known to within `err`; `None` when the
-/// bound does not decide the rounding.  `FMA`: the caller runs with hardware FMA.
-#[inline(always)]
-fn round_sum<const FMA: bool>(hi: f64, lo: f64, err: f64, fmt: Format) -> Option<f64> {
-    // Renormalise (FastTwoSum: hi >= |lo| since all parts are sums of non-negatives up to
-    // tiny error terms).
-    let s = hi + lo;
-    let lo = lo - (s - hi);
-    let hi = s;
-    if hi.is_nan() || hi <= 0.0 {
-        // Only error terms survived (cannot happen for a non-zero sum of squares beyond the
-        // bound): let the exact path decide.
-        return None;
-    }
-    // sqrt of the double-double: y = sqrt(hi), one Newton correction.
-    let y = hi.sqrt();
-    let resid = sqrt_remainder::<FMA>(hi, y); // exact: hi - y^2
-    let inv = 0.5 / y;
-    let delta = (resid + lo) * inv;
-    // Error of z = y + delta: propagated sum error err/(2y) (x 1.01 for the second order and
-    // the rounding of inv), rounding of delta (4u relative: the sum, inv, the product),
-    // Newton truncation <= 2^-105 y.
-    let ez = err * inv * 1.01 + delta.abs() * pow2(-50) + y * pow2(-100);
-    match round_fast(y, delta, ez, fmt) {
-        Some(r) => Some(r),
-        None => round_dd(y, delta, ez, fmt),
-    }
-}
-
-/// Fast rounding of `z = y + delta` (known to within `ez`, `|delta| <= ulp(y)`) when the
-/// result is a normal number of `fmt`: `r = RN_fmt(y + delta)`, accepted when the distance
-/// `e = z - r` stays, with its error, strictly inside `r`'s rounding interval (half a gap on
-/// each side; a quarter of a gap below a power of two).  `None` means "not decided here".
-#[inline(always)]
-pub(crate) fn round_fast(y: f64, delta: f64, ez: f64, fmt: Format) -> Option<f64> {
-    let z = y + delta;
-    let r = if fmt == crate::exact::F32 {
-        f64::from(z as f32)
-    } else if fmt.precision == 53 {
-        z
-    } else {
-        return None;
-    };
-    // Normal range of fmt: 2^(min_exp + p - 1) <= r < 2^max_exp (limits outside the binary64
-    // range mean "no limit" there: r is itself a normal binary64 number).
-    let min_normal = fmt.min_exp + fmt.precision - 1;
-    let lo_lim = if min_normal >= -1022 {
-        pow2(min_normal.min(1023))
-    } else {
-        0.0
-    };
-    let hi_lim = if fmt.max_exp <= 1023 {
-        pow2(fmt.max_exp.max(-1022))
-    } else {
-        f64::INFINITY
-    };
-    if !(r >= lo_lim && r >= f64::MIN_POSITIVE && r < hi_lim) {
-        return None;
-    }
-    // ulp(r) = 2^(exponent(r) - p + 1); r is a normal binary64 number here.
-    let ulp_scale = if fmt.precision == 24 {
-        pow2(-23)
-    } else {
-        pow2(-52)
-    };
-    let ulp = f64::from_bits(r.to_bits() & 0x7ff0_0000_0000_0000) * ulp_scale;
-    let pow2_r = r.to_bits() & 0x000f_ffff_ffff_ffff == 0;
-    let below = if pow2_r { 0.25 * ulp } else { 0.5 * ulp };
-    // y - r is exact (same binade up to a factor 2, both on ulp(y)'s grid); adding delta
-    // costs <= u |e| (covered by the 2^-52 slack).
-    let e = (y - r) + delta;
-    let slack = ez + e.abs() * pow2(-52);
-    if e + slack < 0.5 * ulp && e - slack > -below {
-        Some(r)
-    } else {
-        None
-    }
-}
-
-/// Rounds `zh + zl` (known to within `ez`) to nearest-even on the grid of `fmt`, or `None`
-/// when the interval `[z - ez, z + ez]` contains a rounding boundary.
-#[cold]
-#[inline(never)]
-pub(crate) fn round_dd(zh: f64, zl: f64, ez: f64, fmt: Format) -> Option<f64> {
-    let mut y = round_to_grid(zh, fmt);
-    for _ in 0..3 {
-        if y.is_nan() || y <= 0.0 {
-            return None;
-        }
-        let gu = ldexp(1.0, grid_exp(y, fmt));
-        let gd = ldexp(1.0, grid_exp_below(y, fmt));
-        // zh - y is exact (both are close multiples of ulp(zh)); the addition of zl costs
-        // at most u |d|, covered by the slack.
-        let d = (zh - y) + zl;
-        let slack = ez + d.abs() * pow2(-52);
-        if d + slack < 0.5 * gu && d - slack > -0.5 * gd {
-            return Some(y);
-        }
-        if d - slack > 0.5 * gu {
-            y += gu;
-        } else if d + slack < -0.5 * gd {
-            y -= gd;
-        } else {
-            return None;
-        }
-    }
-    None
 }
 
 /// One element of one lane: `T' = fma(x,x,T)`, `q = T' - T` (exact), `L += fma(x,x,-q)`.
@@ -757,39 +492,63 @@ fn pair_sum<V: Lanes, const U: usize>(mut v: [V; U]) -> V {
     v[0]
 }
 
-/// Runs the error-free steps of one block with offset `sigma` and scale `scale`; returns
-/// the lane-wise `s = sum_u (T_u - sigma)` and `L = sum_u L_u`.
+/// The error-free steps of `chunks` into the accumulators `t`, `l` (the one body of the
+/// binary64 error-free accumulation): each component, scaled by `scale` when given, goes
+/// through [`lane_step`].  `PAIRS`: two chunks per iteration (cheap loads; loads that
+/// deinterleave need the registers and take one).
 #[inline(always)]
-fn eft_block<V: Lanes, L: Load<V, U>, const U: usize>(
-    blk: &[L::Item<'_>],
-    scaled: bool,
-    scale: f64,
-    sigma: f64,
-) -> (V, V) {
-    let sig = V::splat(sigma);
-    let mut t = [sig; U];
-    let mut l = [V::splat(0.0); U];
-    if scaled {
-        let sc = V::splat(scale);
-        for c in blk {
+fn eft_chunks<V: Lanes, L: Load<V, U>, const U: usize, const PAIRS: bool>(
+    chunks: &[L::Item<'_>],
+    scale: Option<f64>,
+    t: &mut [V; U],
+    l: &mut [V; U],
+) {
+    if let Some(sc) = scale {
+        let sc = V::splat(sc);
+        for c in chunks {
             let xs = L::load(c);
             for u in 0..U {
                 lane_step(xs[u].mul(sc), &mut t[u], &mut l[u]);
             }
         }
+        return;
+    }
+    let rest = if PAIRS {
+        eft_pairs::<V, L, U>(chunks, t, l).remainder()
     } else {
-        for c in blk {
-            let xs = L::load(c);
-            for u in 0..U {
-                lane_step(xs[u], &mut t[u], &mut l[u]);
-            }
+        chunks
+    };
+    for c in rest {
+        let xs = L::load(c);
+        for u in 0..U {
+            lane_step(xs[u], &mut t[u], &mut l[u]);
         }
     }
+}
+
+/// The lane-wise `s = sum_u (T_u - sigma)` and `L = sum_u L_u` of the accumulators.
+#[inline(always)]
+fn eft_lanes<V: Lanes, const U: usize>(t: [V; U], l: [V; U], sigma: f64) -> (V, V) {
+    let sig = V::splat(sigma);
     let mut d = [sig; U];
     for u in 0..U {
         d[u] = t[u].sub(sig);
     }
     (pair_sum(d), pair_sum(l))
+}
+
+/// Runs the error-free steps of one block with offset `sigma` and scale `scale`; returns
+/// the lane-wise `s` and `L` of [`eft_lanes`].
+#[inline(always)]
+fn eft_block<V: Lanes, L: Load<V, U>, const U: usize>(
+    blk: &[L::Item<'_>],
+    scale: Option<f64>,
+    sigma: f64,
+) -> (V, V) {
+    let mut t = [V::splat(sigma); U];
+    let mut l = [V::splat(0.0); U];
+    eft_chunks::<V, L, U, false>(blk, scale, &mut t, &mut l);
+    eft_lanes(t, l, sigma)
 }
 
 /// `max |x|` over a block (NaN ignored) and whether a NaN was seen among lanes whose
@@ -822,14 +581,33 @@ fn has_nan<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>]) -> bool
     acc.any_nan()
 }
 
-/// Per-block error bound of the binary64 path: `N U (m^2 + 7m) 2^-104 sigma`, which covers
-/// `N U ((m^2 + 6m) 2^-104 sigma + 2m 2^-1074)` because `sigma >= 2^-960` gives
-/// `2^-1073 < 2^-104 sigma` (and keeps the arithmetic away from subnormal numbers, which
-/// are slow on some CPUs).
+/// The bound of the error-free accumulation (module documentation, "Why an accepted block
+/// is exact up to the bound"), written once for every binary64 path: `lanes` accumulator
+/// lanes of at most `m` steps each with offset `sigma` contribute at most
+/// `lanes (m^2 + 7m) 2^-104 sigma`, which covers `lanes ((m^2 + 6m) 2^-104 sigma +
+/// 2m 2^-1074)` because `sigma >= 2^-960` gives `2^-1073 < 2^-104 sigma` (and keeps the
+/// arithmetic away from subnormal numbers, which are slow on some CPUs).
 #[inline(always)]
-fn block_bound(lanes: usize, m: usize, sigma: f64) -> f64 {
+fn eft_bound(lanes: usize, m: usize, sigma: f64) -> f64 {
     let m = m as f64;
     lanes as f64 * (m * m + 7.0 * m) * ERR_UNIT * sigma
+}
+
+/// The bound of a horizontal sum of the `lanes` error sums `L` of [`eft_bound`]'s
+/// accumulation (each `|L| <= 1.01 m 2^-51 sigma`), added pairwise in `log2(lanes)` levels
+/// plus one final addition: `(log2(lanes) + 1) u sum |L|`.
+#[inline(always)]
+fn hsum_bound(lanes: usize, m: usize, sigma: f64) -> f64 {
+    let levels = (lanes.trailing_zeros() + 1) as f64;
+    levels * UNIT * 1.01 * lanes as f64 * m as f64 * pow2(-51) * sigma
+}
+
+/// The bound of a plain accumulation of exact binary64 squares (the binary32 paths): `m`
+/// steps per accumulator lane, then `levels` levels of pairwise sums, of a total `p`:
+/// `(m + 4 + levels) u p (1 + u)` (module documentation, "Binary32 algorithm").
+#[inline(always)]
+fn sq_bound(m: usize, levels: u32, p: f64) -> f64 {
+    (m as f64 + 4.0 + f64::from(levels)) * UNIT * p * (1.0 + UNIT)
 }
 
 /// The binary64 kernel body: accumulates the squares of the components delivered by
@@ -847,16 +625,16 @@ pub(crate) fn accumulate64<
 >(
     chunks: &[L::Item<'a>],
     tail: Option<LT::Item<'a>>,
-    acc: &mut Accumulator,
-) {
-    let mut run = Run::<V>::new(acc);
+    state: &mut SumSq,
+) -> bool {
+    let mut run = Run::<V>::new(state);
     for blk in chunks.chunks(M) {
         block64::<V, L, U, M>(blk, &mut run);
     }
     if let Some(t) = tail {
         block64::<V, LT, U, M>(&[t], &mut run);
     }
-    run.flush();
+    run.flush()
 }
 
 #[inline(always)]
@@ -868,8 +646,8 @@ fn block64<V: Lanes, L: Load<V, U>, const U: usize, const M: usize>(
     let lanes = V::N * U;
     // 1. Prediction: from the previous block, else from the first chunk.
     let mut pred = None;
-    if run.acc.pred_sigma > 0.0 {
-        pred = Some((run.acc.pred_class, run.acc.pred_sigma));
+    if run.pred_sigma > 0.0 {
+        pred = Some((run.pred_class, run.pred_sigma));
     } else if let Some(first) = blk.first() {
         let a = amax_block::<V, L, U>(core::slice::from_ref(first));
         if a > 0.0 && a.is_finite() {
@@ -886,12 +664,12 @@ fn block64<V: Lanes, L: Load<V, U>, const U: usize, const M: usize>(
         // `class` is a stored prediction (always 0..=2); `get` keeps a panicking bounds check
         // out of the kernel (.ci/no_panic.sh).
         let scale = CLASS_SCALE.get(class).copied().unwrap_or(1.0);
-        let (s, l) = eft_block::<V, L, U>(blk, class != 1, scale, sigma);
+        let (s, l) = eft_block::<V, L, U>(blk, (class != 1).then_some(scale), sigma);
         if s.all_lt(V::splat(2.0 * sigma)) {
             let total = s.reduce_add();
             if total >= ACCEPT_LOW * sigma {
-                run.fold(class, s, l, block_bound(lanes, m, sigma));
-                predict(run.acc, class, total, m, M);
+                run.fold(class, s, l, eft_bound(lanes, m, sigma));
+                predict(run, class, total, m, M);
                 return;
             }
         }
@@ -899,40 +677,40 @@ fn block64<V: Lanes, L: Load<V, U>, const U: usize, const M: usize>(
     // 2. The checked path.
     let a = amax_block::<V, L, U>(blk);
     if !a.is_finite() {
-        run.acc.mark_special();
+        run.special = true;
         return;
     }
     if a == 0.0 {
         if has_nan::<V, L, U>(blk) {
-            run.acc.mark_special();
+            run.special = true;
         }
         return;
     }
     let class = class_of(a);
-    let scale = CLASS_SCALE[class];
+    let scale = CLASS_SCALE.get(class).copied().unwrap_or(1.0);
     let a_s = a * scale;
     let sigma = pow2_above((U * m) as f64 * a_s * a_s);
-    let (s, l) = eft_block::<V, L, U>(blk, class != 1, scale, sigma);
+    let (s, l) = eft_block::<V, L, U>(blk, (class != 1).then_some(scale), sigma);
     if !s.all_lt(V::splat(2.0 * sigma)) {
         // Only a NaN can get here (amax is finite and sigma > U m amax_s^2).
-        run.acc.mark_special();
+        run.special = true;
         return;
     }
-    run.fold(class, s, l, block_bound(lanes, m, sigma));
-    predict(run.acc, class, s.reduce_add(), m, M);
+    run.fold(class, s, l, eft_bound(lanes, m, sigma));
+    predict(run, class, s.reduce_add(), m, M);
 }
 
 /// The prediction for the next block: the power of two above this block's sum scaled to a
 /// full block of `mm` chunks, if it lies in `[SIGMA_MIN, SIGMA_MAX]`.
 #[inline(always)]
-fn predict(acc: &mut Accumulator, class: usize, total: f64, m: usize, mm: usize) {
+fn predict<V>(run: &mut Run<'_, V>, class: usize, total: f64, m: usize, mm: usize) {
     let v = total * (mm as f64 / m as f64);
     let sigma = if v > 0.0 { pow2_above(v) } else { 0.0 };
     if (SIGMA_MIN..=SIGMA_MAX).contains(&sigma) {
-        acc.pred_class = class;
-        acc.pred_sigma = sigma;
+        run.pred_class = class;
+        run.pred_sigma = sigma;
     } else {
-        acc.pred_sigma = 0.0;
+        run.pred_sigma = 0.0;
     }
 }
 
@@ -949,36 +727,52 @@ pub(crate) fn accumulate32<
 >(
     chunks: &[L::Item<'a>],
     tail: Option<LT::Item<'a>>,
-    acc: &mut Accumulator,
-) {
-    let mut run = Run::<V>::new(acc);
+    state: &mut SumSq,
+) -> bool {
+    let mut run = Run::<V>::new(state);
     for blk in chunks.chunks(M) {
         block32::<V, L, U>(blk, &mut run);
     }
     if let Some(t) = tail {
         block32::<V, LT, U>(&[t], &mut run);
     }
-    run.flush();
+    run.flush()
 }
 
+/// The plain accumulation of exact binary64 squares (the one body of the binary32 paths):
+/// `A = fma(x, x, A)` in `U` accumulators over `chunks` and the optional `tail`, summed
+/// pairwise.  Bound: [`sq_bound`].
 #[inline(always)]
-fn block32<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>], run: &mut Run<'_, V>) {
+fn sq_chunks<V: Lanes, L: Load<V, U>, LT: Load<V, U>, const U: usize>(
+    chunks: &[L::Item<'_>],
+    tail: Option<&LT::Item<'_>>,
+) -> V {
     let mut a = [V::splat(0.0); U];
-    for c in blk {
+    for c in chunks {
         let xs = L::load(c);
         for u in 0..U {
             a[u] = xs[u].fma(xs[u], a[u]);
         }
     }
-    let s = pair_sum(a);
+    if let Some(c) = tail {
+        let xs = LT::load(c);
+        for u in 0..U {
+            a[u] = xs[u].fma(xs[u], a[u]);
+        }
+    }
+    pair_sum(a)
+}
+
+#[inline(always)]
+fn block32<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>], run: &mut Run<'_, V>) {
+    let s = sq_chunks::<V, L, L, U>(blk, None);
     // Finite and not NaN: every binary32 square is below 2^256.
     if !s.all_lt(V::splat(f64::MAX)) {
-        run.acc.mark_special();
+        run.special = true;
         return;
     }
     let total = s.reduce_add();
-    let err = (blk.len() as f64 + 4.0) * UNIT * total * (1.0 + UNIT);
-    run.fold(1, s, V::splat(0.0), err);
+    run.fold(1, s, V::splat(0.0), sq_bound(blk.len(), 0, total));
 }
 
 /// One-block binary64 path for vectors of at most `SHORT_BLOCKS * M` chunks: the block
@@ -990,11 +784,9 @@ fn block32<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>], run: &m
 /// lane has `s < 2 sigma` (as in the module documentation), the horizontal sum
 /// `S = sum(s) < sigma` and `S >= 2^-20 sigma`; then every partial sum of the horizontal sum
 /// is a multiple of `2^-52 sigma` below `sigma`, hence exact, and the result is `S + sum(L)`
-/// with the bound `N U (m^2 + 7m) 2^-104 sigma` of the accumulator lanes plus
-/// `(log2(N U) + 1) u sum |L|` for the horizontal sum of the `L`s, where
-/// `sum |L| <= 1.01 N U m 2^-51 sigma`.  `None`: not decided here (first chunk zero or outside
-/// the medium class, rejected block, NaN/Inf, undecided rounding); the caller then runs the
-/// general path, which gives the same result.
+/// with the bound [`eft_bound`] of the accumulator lanes plus [`hsum_bound`] for the
+/// horizontal sum of the `L`s.  `None`: not decided here (first chunk zero or outside the
+/// medium class, rejected block, NaN/Inf); the caller then runs the general path.
 #[inline(always)]
 pub(crate) fn short64<
     V: Lanes,
@@ -1006,7 +798,7 @@ pub(crate) fn short64<
     chunks: &[L::Item<'_>],
     tail: Option<LT::Item<'_>>,
     n_c: usize,
-) -> Option<f64> {
+) -> Option<Part> {
     let a = match chunks.first() {
         Some(c) => amax_block::<V, L, U>(core::slice::from_ref(c)),
         None => amax_block::<V, LT, U>(tail.as_slice()),
@@ -1014,35 +806,13 @@ pub(crate) fn short64<
     if !(SMALL_LIMIT..=BIG_LIMIT).contains(&a) {
         return None;
     }
-    // n_c a^2 lies in [2^-600, 2^614]: normal, and so is the result.
+    // n_c a^2 lies in [2^-600, 2^615]: normal, and so is the result.
     let sigma = pow2_normal(n_c as f64 * a * a, 1);
-    let sig = V::splat(sigma);
-    let mut t = [sig; U];
+    let mut t = [V::splat(sigma); U];
     let mut l = [V::splat(0.0); U];
-    // PAIRS: two chunks per iteration (cheap loads); otherwise one (loads that deinterleave
-    // need the registers).
-    let rest = if PAIRS {
-        eft_pairs::<V, L, U>(chunks, &mut t, &mut l).remainder()
-    } else {
-        chunks
-    };
-    for c in rest {
-        let xs = L::load(c);
-        for u in 0..U {
-            lane_step(xs[u], &mut t[u], &mut l[u]);
-        }
-    }
-    if let Some(c) = &tail {
-        let xs = LT::load(c);
-        for u in 0..U {
-            lane_step(xs[u], &mut t[u], &mut l[u]);
-        }
-    }
-    let mut d = [sig; U];
-    for u in 0..U {
-        d[u] = t[u].sub(sig);
-    }
-    let s = pair_sum(d);
+    eft_chunks::<V, L, U, PAIRS>(chunks, None, &mut t, &mut l);
+    eft_chunks::<V, LT, U, false>(tail.as_slice(), None, &mut t, &mut l);
+    let (s, l) = eft_lanes(t, l, sigma);
     if !s.all_lt(V::splat(2.0 * sigma)) {
         return None;
     }
@@ -1050,171 +820,80 @@ pub(crate) fn short64<
     if !(hi < sigma && hi >= ACCEPT_LOW * sigma) {
         return None;
     }
-    let lo = pair_sum(l).reduce_add();
-    let m = (chunks.len() + usize::from(tail.is_some())) as f64;
-    let nu = (V::N * U) as f64;
-    let levels = ((V::N * U).trailing_zeros() + 1) as f64;
-    let err = nu * (m * m + 7.0 * m) * ERR_UNIT * sigma
-        + levels * UNIT * 1.01 * nu * m * pow2(-51) * sigma;
-    if V::HAS_FMA {
-        round64::<true>(hi, lo, err)
-    } else {
-        round64::<false>(hi, lo, err)
-    }
+    let lo = l.reduce_add();
+    let m = chunks.len() + usize::from(tail.is_some());
+    let lanes = V::N * U;
+    let err = eft_bound(lanes, m, sigma) + hsum_bound(lanes, m, sigma);
+    Some(Part { hi, lo, err })
 }
 
 /// One-pass binary32 path for short vectors (components widened by the loaders): the exact
-/// squares summed in `U` accumulators, bound `(m + 4 + log2(N U)) u P` (module
-/// documentation), concluded directly.  `None` for NaN/Inf or an undecided rounding.
+/// squares summed by [`sq_chunks`], bound [`sq_bound`].  `None` for NaN/Inf.
 #[inline(always)]
 pub(crate) fn short32<V: Lanes, L: Load<V, U>, LT: Load<V, U>, const U: usize>(
     chunks: &[L::Item<'_>],
     tail: Option<LT::Item<'_>>,
-) -> Option<f64> {
-    let mut a = [V::splat(0.0); U];
-    for c in chunks {
-        let xs = L::load(c);
-        for u in 0..U {
-            a[u] = xs[u].fma(xs[u], a[u]);
-        }
+) -> Option<Part> {
+    let p = sq_chunks::<V, L, LT, U>(chunks, tail.as_ref()).reduce_add();
+    if !(0.0..=f64::MAX).contains(&p) {
+        return None;
     }
-    if let Some(c) = &tail {
-        let xs = LT::load(c);
-        for u in 0..U {
-            a[u] = xs[u].fma(xs[u], a[u]);
-        }
-    }
-    let p = pair_sum(a).reduce_add();
-    if !(p > 0.0 && p <= f64::MAX) {
-        return if p == 0.0 { Some(0.0) } else { None };
-    }
-    let m = (chunks.len() + usize::from(tail.is_some())) as f64;
-    let levels = ((V::N * U).trailing_zeros() + 1) as f64;
-    let err = (m + 4.0 + levels) * UNIT * p;
-    round32(p, 0.0, err)
+    let m = chunks.len() + usize::from(tail.is_some());
+    let levels = (V::N * U).trailing_zeros() + 1;
+    Some(Part {
+        hi: p,
+        lo: 0.0,
+        err: sq_bound(m, levels, p),
+    })
 }
 
-/// Short binary64 vectors: `xs` holds the components zero-padded; `n` is the number of
-/// components.  `None`: not decided here (out of range, NaN/Inf, undecided rounding).
+/// Short binary64 vectors: `xs` holds the components zero-padded.  `P = sum x^2` (plain,
+/// one FMA per vector) picks the offset `sigma = 2^(floor(log2 P) + 2) > 2P` when
+/// `2^-900 <= P <= 2^900`; then the error-free steps run over the `K` vectors with one
+/// accumulator; every `d = T - sigma` is below `sigma / 2 (1 + 2^-40)`, so the horizontal
+/// sum of the `d`s is exact (all partial sums are multiples of `g` below `sigma`).  Bound:
+/// [`eft_bound`] with `N` lanes of `K` steps plus [`hsum_bound`].  `None`: not decided here
+/// (out of range, NaN/Inf).
 #[inline(always)]
-pub(crate) fn small64<V: Lanes, const K: usize>(xs: [V; K]) -> Option<f64> {
+pub(crate) fn small64<V: Lanes, const K: usize>(xs: [V; K]) -> Option<Part> {
     let mut p = V::splat(0.0);
     for x in xs {
         p = x.fma(x, p);
     }
     let p = p.reduce_add();
     // Also rejects NaN and Inf.
-    if !(p >= pow2(-900) && p <= pow2(900)) {
+    if !(p >= pow2(-SHORT_RANGE_EXP) && p <= pow2(SHORT_RANGE_EXP)) {
         return None;
     }
-    let sigma = pow2_normal(p, 2); // p in [2^-900, 2^900]
+    let sigma = pow2_normal(p, 2);
     let sig = V::splat(sigma);
     let mut t = sig;
     let mut l = V::splat(0.0);
     for x in xs {
         lane_step(x, &mut t, &mut l);
     }
-    // Every partial sum of the d's is a multiple of 2^-52 sigma below sigma: exact.
     let hi = t.sub(sig).reduce_add();
     let lo = l.reduce_add();
-    let k = K as f64;
-    let log_n = (V::N.trailing_zeros() + 1) as f64;
-    // N (K^2 + 7K) 2^-104 sigma covers N (K^2 + 6K) 2^-104 sigma + 2n 2^-1074 (n <= N K and
-    // sigma > 2^-898); the horizontal sum of the L's costs at most (log2 N + 1) u sum |L|,
-    // with sum |L| <= 1.01 N K 2^-51 sigma.
-    let err = V::N as f64 * (k * k + 7.0 * k) * ERR_UNIT * sigma
-        + log_n * UNIT * 1.01 * V::N as f64 * k * pow2(-51) * sigma;
-    if V::HAS_FMA {
-        round64::<true>(hi, lo, err)
-    } else {
-        round64::<false>(hi, lo, err)
-    }
+    let err = eft_bound(V::N, K, sigma) + hsum_bound(V::N, K, sigma);
+    Some(Part { hi, lo, err })
 }
 
-/// `sqrt(hi + lo)` rounded to binary64, where the sum is known to within `err`; `None`
-/// when the bound does not decide the rounding.  No division: `s = RN(hi + lo)` with its
-/// exact error `t`, `y = RN(sqrt(s))`, and the residual `rho = RN((s - y^2) + t)` decides
-/// whether `sqrt(S)` lies strictly between the midpoints around `y` (module documentation,
-/// "Rounding").  Otherwise (and outside `2^-900 <= s <= 2^900`, or when `hi < |lo|`) the
-/// general rounding.  `FMA`: the caller runs with hardware FMA.
+/// Short binary32 vectors (components widened, zero-padded): `P = sum x^2` in one
+/// accumulator of `K` steps, bound [`sq_bound`].  `None` for NaN/Inf.
 #[inline(always)]
-fn round64<const FMA: bool>(hi: f64, lo: f64, err: f64) -> Option<f64> {
-    let s = hi + lo;
-    if !((pow2(-900)..=pow2(900)).contains(&s) && hi >= lo.abs()) {
-        return round_sum::<FMA>(hi, lo, err, crate::exact::F64);
-    }
-    // FastTwoSum (hi >= |lo|): s + t == hi + lo exactly.
-    let t = lo - (s - hi);
-    let y = s.sqrt();
-    // s - y^2 is exact (remainder of a correctly rounded square root); adding t rounds.
-    let rho = sqrt_remainder::<FMA>(s, y) + t;
-    // y in [2^-450, 2^450]: ulp(y) and the products below are exact normal numbers.
-    let ulp = f64::from_bits(y.to_bits() & 0x7ff0_0000_0000_0000) * pow2(-52);
-    let ulp_below = if y.to_bits() & 0x000f_ffff_ffff_ffff == 0 {
-        0.5 * ulp
-    } else {
-        ulp
-    };
-    // |S - y^2 - rho| <= err + u (1 + u) |rho| <= ez.  RN(sqrt S) == y iff
-    // -y ulp_b + ulp_b^2/4 < S - y^2 < y ulp + ulp^2/4; the factors (1 - 2^-50) cover the
-    // roundings of the two sides of each comparison (and ulp_b^2/4 <= 2^-54 y ulp_b).
-    let ez = err * (1.0 + pow2(-50)) + rho.abs() * pow2(-52);
-    let keep = 1.0 - pow2(-50);
-    if rho + ez < y * ulp * keep && rho - ez > -(y * ulp_below * keep) {
-        Some(y)
-    } else {
-        round_sum::<FMA>(hi, lo, err, crate::exact::F64)
-    }
-}
-
-/// `sqrt(hi + lo)` rounded to binary32, where the sum is known to within `err`; `None`
-/// when the bound does not decide the rounding.  No Newton step and no division: a binary32
-/// result needs only `y = RN(sqrt(s))`, `s = RN(hi + lo)`, and a test that the interval of
-/// possible exact roots around `y` contains no binary32 rounding boundary (module
-/// documentation, "Rounding").  Outside `2^-200 <= s <= 2^200` (or for NaN) it defers to the
-/// general rounding.
-#[inline(always)]
-pub(crate) fn round32(hi: f64, lo: f64, err: f64) -> Option<f64> {
-    let s = hi + lo;
-    if !(pow2(-200)..=pow2(200)).contains(&s) {
-        return round_sum::<false>(hi, lo, err, crate::exact::F32);
-    }
-    let y = s.sqrt();
-    // r: a normal binary32 number (y in [2^-100, 2^100]); y - r is exact (Sterbenz).
-    let r = f64::from(y as f32);
-    let ulp = f64::from_bits(r.to_bits() & 0x7ff0_0000_0000_0000) * pow2(-23);
-    let below = if r.to_bits() & 0x000f_ffff_ffff_ffff == 0 {
-        0.25 * ulp
-    } else {
-        0.5 * ulp
-    };
-    let e = y - r;
-    // |S - s| <= err + u s = E; |sqrt(S) - sqrt(s)| <= E / sqrt(s) <= E (1 + u) / y and
-    // |sqrt(s) - y| <= u y: the root lies within ez = E (1 + u) / y + u y of y.  Accept when
-    // e + ez < ulp/2 and e - ez > -below, multiplied by y > 0 (no division): the factors
-    // 1.01, 2^-52 (for u) and (1 - 2^-50) cover the roundings of this test.
-    let big_e = err * (1.0 + pow2(-50)) + s * pow2(-52);
-    let rhs = big_e * 1.01 + y * y * pow2(-52);
-    let keep = 1.0 - pow2(-50);
-    if (0.5 * ulp - e) * y * keep > rhs && (e + below) * y * keep > rhs {
-        Some(r)
-    } else {
-        round_sum::<false>(hi, lo, err, crate::exact::F32)
-    }
-}
-
-/// Short binary32 vectors (components widened, zero-padded).
-#[inline(always)]
-pub(crate) fn small32<V: Lanes, const K: usize>(xs: [V; K]) -> Option<f64> {
+pub(crate) fn small32<V: Lanes, const K: usize>(xs: [V; K]) -> Option<Part> {
     let mut p = V::splat(0.0);
     for x in xs {
         p = x.fma(x, p);
     }
     let p = p.reduce_add();
-    if !(p > 0.0 && p <= f64::MAX) {
-        return if p == 0.0 { Some(0.0) } else { None };
+    if !(0.0..=f64::MAX).contains(&p) {
+        return None;
     }
-    let log_n = (V::N.trailing_zeros() + 1) as f64;
-    let err = (K as f64 + 4.0 + log_n) * UNIT * p;
-    round32(p, 0.0, err)
+    let levels = V::N.trailing_zeros() + 1;
+    Some(Part {
+        hi: p,
+        lo: 0.0,
+        err: sq_bound(K, levels, p),
+    })
 }

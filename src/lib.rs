@@ -50,12 +50,20 @@ mod consts;
 mod dispatch;
 mod exact;
 pub mod ffi;
+mod finish;
+mod format;
 mod kernel;
 mod strided;
+mod sumsq;
+mod threads;
 
-pub use api::{active_isa, norm, nrm2, nrm2_exact_source, nrm2_source, nrm2_view, nrm2_with_isa};
+pub use api::{
+    active_isa, norm, nrm2, nrm2_exact_source, nrm2_source, nrm2_view, nrm2_with_isa, Rounded,
+};
 pub use dispatch::Isa;
 pub use strided::{required_len, ChunkSource, Element, Strided, ViewError};
+pub use sumsq::{ExactSumSq, StateError, SumSq, EXACT_SUMSQ_BYTES, SUMSQ_BYTES};
+pub use threads::{num_threads, set_num_threads, PAR_MIN};
 
 #[doc(hidden)]
-pub use exact::{Format, F32 as FORMAT_F32, F64 as FORMAT_F64};
+pub use format::{Format, F32 as FORMAT_F32, F64 as FORMAT_F64};

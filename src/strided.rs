@@ -15,7 +15,7 @@
 //! For complex types (`[T; 2]`, interleaved real and imaginary parts) `incx` counts complex
 //! elements and both parts of each element are summed.
 
-use crate::exact::{Format, F32, F64};
+use crate::format::{Format, F32, F64};
 
 /// Why a view could not be built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +49,7 @@ mod sealed {
 
 /// The element types of the four BLAS routines: `f64`, `f32`, `[f64; 2]` and `[f32; 2]`
 /// (complex numbers as interleaved real and imaginary parts).
-pub trait Element: Copy + sealed::Sealed {
+pub trait Element: Copy + Send + Sync + sealed::Sealed {
     /// The real type of the norm (`f64` or `f32`).
     type Real: Copy + core::fmt::Debug + PartialEq;
     /// Converts a result of the driver (a binary64 holding a value of [`Element::FORMAT`],
@@ -242,6 +242,32 @@ impl<'a, T: Element> Strided<'a, T> {
     /// Number of logical elements.
     pub fn len(&self) -> usize {
         self.n
+    }
+
+    /// `k` views of consecutive runs of elements, as equal in length as possible, that
+    /// together hold every element of this view once (fewer when `n < k`; none when empty).
+    pub(crate) fn pieces(&self, k: usize) -> Vec<Strided<'a, T>> {
+        let k = k.clamp(1, self.n.max(1));
+        let (base, extra) = (self.n / k, self.n % k);
+        let mut out = Vec::with_capacity(k);
+        let mut start = 0usize;
+        for i in 0..k {
+            let len = base + usize::from(i < extra);
+            if len == 0 {
+                continue;
+            }
+            // start + len <= n, so both ends lie inside the span checked by `new`.
+            let from = start * self.stride;
+            let to = from + (len - 1) * self.stride + 1;
+            let data = self.data.get(from..to).unwrap_or(&[]);
+            out.push(Strided {
+                data,
+                n: len,
+                stride: self.stride,
+            });
+            start += len;
+        }
+        out
     }
 
     /// True when the view has no elements.

@@ -1,79 +1,221 @@
 //! One file per instruction set, each implementing [`crate::kernel::Lanes`] and the loads of
-//! every input shape, around the generic bodies of `kernel.rs`.
+//! every input shape around the generic bodies of `kernel.rs`, plus the table of kernels
+//! ([`Kernels`]) that `dispatch.rs` picks from.  Data flows one way: `dispatch` imports
+//! `arch`, never the other way round.
 //!
-//! Every ISA module exports `is_available()` and a table of safe entries
-//! ([`crate::dispatch::Kernels`]); each entry checks availability (falling back to the
-//! portable path) and calls an `unsafe` `#[target_feature]` trampoline that instantiates the
-//! generic body with the ISA's vector type.  The vector types are private to their module
-//! and are created only inside those trampolines, which is what makes the intrinsics in
-//! their `Lanes` methods sound.
+//! Every ISA module defines `is_available()` and, for each entry of [`Kernels`], an
+//! `#[inline(always)]` body of the same name; the one macro [`kernel_table!`] turns those
+//! bodies into `unsafe` `#[target_feature]` trampolines, safe entries that check the CPU
+//! (falling back to the portable path of `scalar.rs`), and the module's `KERNELS` table.
+//! The vector types are private to their module and are created only inside those
+//! trampolines, which is what makes the intrinsics in their `Lanes` methods sound.
 //!
 //! Input shapes (all slices come from `strided.rs`, which owns the bounds reasoning):
 //!
 //! * `f64s` / `f32s`: every component of the slice (`incx = +-1`, real or complex);
 //! * `even64` / `even32`: the components at even indices (real `incx = +-2`);
 //! * `pairs64` / `pairs32`: the components at indices `4i` and `4i + 1` (complex `incx = +-2`);
-//! * `small64` / `small32`: every component of a slice of at most
-//!   [`crate::kernel::SMALL_MAX`] components (longer slices give `None`).
+//! * `small64` / `small32`: every component of a contiguous slice of at most
+//!   [`crate::kernel::SHORT_MAX`] (binary32: [`crate::kernel::SHORT32_MAX`]) components, by
+//!   the short paths (`small*` up to [`crate::kernel::SMALL_MAX`], one-block beyond);
+//! * `short_even*` / `short_pairs*`: the one-block paths of the strided shapes.
 
-/// Defines an ISA module's table of safe entries, [`crate::dispatch::Kernels`] `KERNELS`.
+use crate::finish::Finish;
+use crate::sumsq::{Part, SumSq};
+
+/// The kernels of one ISA, one per input shape (see the module documentation).  The block
+/// kernels add to a state and return `true` when they met a NaN or an infinity (the caller
+/// then scans the data to tell which).  Each short path has two entries from one body: the
+/// one-block sum for a state (`*_part`), and the norm rounded inside the ISA's
+/// `#[target_feature]` function, so that its rounding test uses the ISA's FMA (`None`
+/// when the short path or its rounding test cannot decide: the general path then runs).
+pub(crate) struct Kernels {
+    /// Every binary64 component of the slice.
+    pub f64s: fn(&[f64], &mut SumSq) -> bool,
+    /// Every binary32 component of the slice.
+    pub f32s: fn(&[f32], &mut SumSq) -> bool,
+    /// The binary64 components at even indices.
+    pub even64: fn(&[f64], &mut SumSq) -> bool,
+    /// The binary64 components at indices `4i`, `4i + 1`.
+    pub pairs64: fn(&[f64], &mut SumSq) -> bool,
+    /// The binary32 components at even indices.
+    pub even32: fn(&[f32], &mut SumSq) -> bool,
+    /// The binary32 components at indices `4i`, `4i + 1`.
+    pub pairs32: fn(&[f32], &mut SumSq) -> bool,
+    /// A short contiguous binary64 vector, rounded to binary64.
+    pub small64: fn(&[f64]) -> Option<f64>,
+    /// A short contiguous binary32 vector, rounded to binary32.
+    pub small32: fn(&[f32]) -> Option<f64>,
+    /// A short `even64` shape, rounded to binary64.
+    pub short_even64: fn(&[f64]) -> Option<f64>,
+    /// A short `pairs64` shape, rounded to binary64.
+    pub short_pairs64: fn(&[f64]) -> Option<f64>,
+    /// A short `even32` shape, rounded to binary32.
+    pub short_even32: fn(&[f32]) -> Option<f64>,
+    /// A short `pairs32` shape, rounded to binary32.
+    pub short_pairs32: fn(&[f32]) -> Option<f64>,
+    /// The one-block sum of `small64`.
+    pub small64_part: fn(&[f64]) -> Option<Part>,
+    /// The one-block sum of `small32`.
+    pub small32_part: fn(&[f32]) -> Option<Part>,
+    /// The one-block sum of `short_even64`.
+    pub short_even64_part: fn(&[f64]) -> Option<Part>,
+    /// The one-block sum of `short_pairs64`.
+    pub short_pairs64_part: fn(&[f64]) -> Option<Part>,
+    /// The one-block sum of `short_even32`.
+    pub short_even32_part: fn(&[f32]) -> Option<Part>,
+    /// The one-block sum of `short_pairs32`.
+    pub short_pairs32_part: fn(&[f32]) -> Option<Part>,
+}
+
+/// The correctly rounded norm of a short path's sum, if its rounding test decides.
+#[inline(always)]
+pub(crate) fn short_rounded<const FMA: bool>(
+    p: Option<Part>,
+    fmt: crate::format::Format,
+) -> Option<f64> {
+    match crate::finish::round_part::<FMA>(p?, fmt) {
+        Finish::Value(v) => Some(v),
+        Finish::NeedExact(_) => None,
+    }
+}
+
+/// Defines an ISA module's `KERNELS` table from its `#[inline(always)]` bodies (one per
+/// entry of [`Kernels`], with the entry's name and signature; the short bodies return
+/// `Option<Part>`).
 ///
-/// Expanded inside `x86_64/avx2.rs`, `x86_64/avx512.rs` and `aarch64/neon.rs`, where it
-/// expects the module's `is_available()`, its `unsafe` `#[target_feature]` trampolines
-/// `f64s_tf`, `f32s_tf`, `even64_tf`, `pairs64_tf`, `even32_tf`, `pairs32_tf`, `small64_tf`,
-/// `small32_tf`, and its `short_*` entries.  Each block-kernel entry checks the CPU and falls
-/// back to the portable path of `scalar.rs` when the features are missing.
-macro_rules! safe_entries {
-    () => {
-        /// This ISA's entries (each falls back to the portable path on a CPU without it).
-        pub(crate) static KERNELS: Kernels = Kernels {
+/// `kernel_table!(portable)` (for `scalar.rs`) calls the bodies directly.
+/// `kernel_table!("features")` wraps each body in an `unsafe` `#[target_feature(enable =
+/// "features")]` trampoline, reached only through a safe entry that checks the module's
+/// `is_available()` and otherwise calls the portable entry.  Short bodies are rounded inside
+/// the `#[target_feature]` function for the rounded entry ([`short_rounded`], with the ISA's
+/// `Lanes::HAS_FMA`); the `_part` entry returns the sum.
+macro_rules! kernel_table {
+    (portable) => {
+        /// The portable entries.
+        pub(crate) static KERNELS: $crate::arch::Kernels = $crate::arch::Kernels {
             f64s,
             f32s,
             even64,
             pairs64,
             even32,
             pairs32,
-            small64: small64_entry,
-            small32: small32_entry,
-            short_even64,
-            short_pairs64,
-            short_even32,
-            short_pairs32,
+            small64: |x| $crate::arch::short_rounded::<false>(small64(x), $crate::format::F64),
+            small32: |x| $crate::arch::short_rounded::<false>(small32(x), $crate::format::F32),
+            short_even64: |x| {
+                $crate::arch::short_rounded::<false>(short_even64(x), $crate::format::F64)
+            },
+            short_pairs64: |x| {
+                $crate::arch::short_rounded::<false>(short_pairs64(x), $crate::format::F64)
+            },
+            short_even32: |x| {
+                $crate::arch::short_rounded::<false>(short_even32(x), $crate::format::F32)
+            },
+            short_pairs32: |x| {
+                $crate::arch::short_rounded::<false>(short_pairs32(x), $crate::format::F32)
+            },
+            small64_part: small64,
+            small32_part: small32,
+            short_even64_part: short_even64,
+            short_pairs64_part: short_pairs64,
+            short_even32_part: short_even32,
+            short_pairs32_part: short_pairs32,
+        };
+    };
+    ($features:literal) => {
+        /// This ISA's entries (each falls back to the portable path on a CPU without it).
+        pub(crate) static KERNELS: $crate::arch::Kernels = $crate::arch::Kernels {
+            f64s: tramp::f64s,
+            f32s: tramp::f32s,
+            even64: tramp::even64,
+            pairs64: tramp::pairs64,
+            even32: tramp::even32,
+            pairs32: tramp::pairs32,
+            small64: tramp::small64,
+            small32: tramp::small32,
+            short_even64: tramp::short_even64,
+            short_pairs64: tramp::short_pairs64,
+            short_even32: tramp::short_even32,
+            short_pairs32: tramp::short_pairs32,
+            small64_part: tramp::small64_part,
+            small32_part: tramp::small32_part,
+            short_even64_part: tramp::short_even64_part,
+            short_pairs64_part: tramp::short_pairs64_part,
+            short_even32_part: tramp::short_even32_part,
+            short_pairs32_part: tramp::short_pairs32_part,
         };
 
-        $crate::arch::safe_entries!(@block f64s, f64s_tf, f64);
-        $crate::arch::safe_entries!(@block f32s, f32s_tf, f32);
-        $crate::arch::safe_entries!(@block even64, even64_tf, f64);
-        $crate::arch::safe_entries!(@block pairs64, pairs64_tf, f64);
-        $crate::arch::safe_entries!(@block even32, even32_tf, f32);
-        $crate::arch::safe_entries!(@block pairs32, pairs32_tf, f32);
-        $crate::arch::safe_entries!(@small small64_entry, small64_tf, small64_entry, f64);
-        $crate::arch::safe_entries!(@small small32_entry, small32_tf, small32_entry, f32);
+        /// The `#[target_feature]` trampolines and their safe entries.
+        mod tramp {
+            use $crate::sumsq::{Part, SumSq};
+            $crate::arch::kernel_table!(@block $features, f64s, f64);
+            $crate::arch::kernel_table!(@block $features, f32s, f32);
+            $crate::arch::kernel_table!(@block $features, even64, f64);
+            $crate::arch::kernel_table!(@block $features, pairs64, f64);
+            $crate::arch::kernel_table!(@block $features, even32, f32);
+            $crate::arch::kernel_table!(@block $features, pairs32, f32);
+            $crate::arch::kernel_table!(@short $features, small64, f64, F64, small64_part);
+            $crate::arch::kernel_table!(@short $features, small32, f32, F32, small32_part);
+            $crate::arch::kernel_table!(@short $features, short_even64, f64, F64, short_even64_part);
+            $crate::arch::kernel_table!(@short $features, short_pairs64, f64, F64, short_pairs64_part);
+            $crate::arch::kernel_table!(@short $features, short_even32, f32, F32, short_even32_part);
+            $crate::arch::kernel_table!(@short $features, short_pairs32, f32, F32, short_pairs32_part);
+        }
     };
-    (@block $name:ident, $tf:ident, $t:ty) => {
-        fn $name(x: &[$t], acc: &mut Accumulator) {
-            if is_available() {
+    (@block $features:literal, $name:ident, $t:ty) => {
+        pub(super) fn $name(x: &[$t], s: &mut SumSq) -> bool {
+            /// # Safety
+            /// The CPU must have the module's target features.
+            #[target_feature(enable = $features)]
+            unsafe fn tf(x: &[$t], s: &mut SumSq) -> bool {
+                super::$name(x, s)
+            }
+            if super::is_available() {
                 // SAFETY: the CPU has this module's target features (is_available() just
                 // above), which is the only requirement of the trampoline.
-                unsafe { $tf(x, acc) }
+                unsafe { tf(x, s) }
             } else {
-                $crate::arch::scalar::$name(x, acc)
+                ($crate::arch::scalar::KERNELS.$name)(x, s)
             }
         }
     };
-    (@small $name:ident, $tf:ident, $fallback:ident, $t:ty) => {
-        fn $name(x: &[$t]) -> Option<f64> {
-            if is_available() {
+    (@short $features:literal, $name:ident, $t:ty, $fmt:ident, $part:ident) => {
+        pub(super) fn $name(x: &[$t]) -> Option<f64> {
+            /// # Safety
+            /// The CPU must have the module's target features.
+            #[target_feature(enable = $features)]
+            unsafe fn tf(x: &[$t]) -> Option<f64> {
+                $crate::arch::short_rounded::<{ <super::V as $crate::kernel::Lanes>::HAS_FMA }>(
+                    super::$name(x),
+                    $crate::format::$fmt,
+                )
+            }
+            if super::is_available() {
                 // SAFETY: the CPU has this module's target features (is_available() just
                 // above), which is the only requirement of the trampoline.
-                unsafe { $tf(x) }
+                unsafe { tf(x) }
             } else {
-                $crate::arch::scalar::$fallback(x)
+                ($crate::arch::scalar::KERNELS.$name)(x)
+            }
+        }
+
+        pub(super) fn $part(x: &[$t]) -> Option<Part> {
+            /// # Safety
+            /// The CPU must have the module's target features.
+            #[target_feature(enable = $features)]
+            unsafe fn tf(x: &[$t]) -> Option<Part> {
+                super::$name(x)
+            }
+            if super::is_available() {
+                // SAFETY: as above.
+                unsafe { tf(x) }
+            } else {
+                ($crate::arch::scalar::KERNELS.$part)(x)
             }
         }
     };
 }
-pub(crate) use safe_entries;
+pub(crate) use kernel_table;
 
 #[cfg(target_arch = "aarch64")]
 pub(crate) mod aarch64;

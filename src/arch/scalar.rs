@@ -5,8 +5,10 @@
 #![forbid(unsafe_code)]
 
 use super::padded;
-use crate::dispatch::Kernels;
-use crate::kernel::{accumulate32, accumulate64, small32, small64, Accumulator, Load, SMALL_MAX};
+use crate::kernel::{
+    self, accumulate32, accumulate64, short32, short64, Load, SHORT_BLOCKS, SMALL_MAX,
+};
+use crate::sumsq::{Part, SumSq};
 
 /// One-lane "vectors".
 type V = f64;
@@ -16,30 +18,7 @@ const U: usize = 4;
 /// Chunks per block.
 const M: usize = 128;
 
-/// The portable entries.
-pub(crate) static KERNELS: Kernels = Kernels {
-    f64s,
-    f32s,
-    even64,
-    pairs64,
-    even32,
-    pairs32,
-    small64: small64_entry,
-    small32: small32_entry,
-    short_even64: none64,
-    short_pairs64: none64,
-    short_even32: none32,
-    short_pairs32: none32,
-};
-
-/// No one-block paths for the strided shapes here: the general path runs.
-fn none64(_x: &[f64]) -> Option<f64> {
-    None
-}
-
-fn none32(_x: &[f32]) -> Option<f64> {
-    None
-}
+super::kernel_table!(portable);
 
 fn load_f64(c: &[f64; 4]) -> [V; U] {
     *c
@@ -88,54 +67,110 @@ shape!(Pairs64, Pairs64Tail, f64, 8, load_pairs64);
 shape!(Even32, Even32Tail, f32, 8, load_even32);
 shape!(Pairs32, Pairs32Tail, f32, 8, load_pairs32);
 
-pub(crate) fn f64s(x: &[f64], acc: &mut Accumulator) {
+#[inline(always)]
+fn f64s(x: &[f64], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<4>();
-    accumulate64::<V, F64s, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, F64s, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-pub(crate) fn f32s(x: &[f32], acc: &mut Accumulator) {
+#[inline(always)]
+fn f32s(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<4>();
-    accumulate32::<V, F32s, F32sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate32::<V, F32s, F32sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-pub(crate) fn even64(x: &[f64], acc: &mut Accumulator) {
+#[inline(always)]
+fn even64(x: &[f64], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<8>();
-    accumulate64::<V, Even64, Even64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, Even64, Even64Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-pub(crate) fn pairs64(x: &[f64], acc: &mut Accumulator) {
+#[inline(always)]
+fn pairs64(x: &[f64], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<8>();
-    accumulate64::<V, Pairs64, Pairs64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, Pairs64, Pairs64Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-pub(crate) fn even32(x: &[f32], acc: &mut Accumulator) {
+#[inline(always)]
+fn even32(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<8>();
-    accumulate32::<V, Even32, Even32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate32::<V, Even32, Even32Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-pub(crate) fn pairs32(x: &[f32], acc: &mut Accumulator) {
+#[inline(always)]
+fn pairs32(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<8>();
-    accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-pub(crate) fn small64_entry(x: &[f64]) -> Option<f64> {
-    if x.len() > SMALL_MAX {
+/// Short contiguous binary64 vectors: `small64` up to `SMALL_MAX` components, the one-block
+/// path up to `SHORT_BLOCKS` blocks (the same short paths as the SIMD kernels).
+#[inline(always)]
+fn small64(x: &[f64]) -> Option<Part> {
+    if x.len() <= SMALL_MAX {
+        let mut b = [0.0f64; SMALL_MAX];
+        for (d, s) in b.iter_mut().zip(x) {
+            *d = *s;
+        }
+        return kernel::small64::<V, SMALL_MAX>(b);
+    }
+    let (c, t) = x.as_chunks::<4>();
+    if c.len() > SHORT_BLOCKS * M {
         return None;
     }
-    let mut b = [0.0f64; SMALL_MAX];
-    for (d, s) in b.iter_mut().zip(x) {
-        *d = *s;
-    }
-    small64::<f64, SMALL_MAX>(b)
+    short64::<V, F64s, F64sTail, U, true>(c, (!t.is_empty()).then_some(t), x.len())
 }
 
-pub(crate) fn small32_entry(x: &[f32]) -> Option<f64> {
-    if x.len() > SMALL_MAX {
+/// Short contiguous binary32 vectors.
+#[inline(always)]
+fn small32(x: &[f32]) -> Option<Part> {
+    if x.len() <= SMALL_MAX {
+        let mut b = [0.0f64; SMALL_MAX];
+        for (d, s) in b.iter_mut().zip(x) {
+            *d = f64::from(*s);
+        }
+        return kernel::small32::<V, SMALL_MAX>(b);
+    }
+    let (c, t) = x.as_chunks::<4>();
+    if c.len() > SHORT_BLOCKS * M {
         return None;
     }
-    let mut b = [0.0f64; SMALL_MAX];
-    for (d, s) in b.iter_mut().zip(x) {
-        *d = f64::from(*s);
-    }
-    small32::<f64, SMALL_MAX>(b)
+    short32::<V, F32s, F32sTail, U>(c, (!t.is_empty()).then_some(t))
 }
+
+/// The one-block paths of the strided shapes (`None` beyond `SHORT_BLOCKS` blocks).  For
+/// binary64 the slice length is passed as the component count: an upper bound, which only
+/// moves the offset.
+macro_rules! short_strided {
+    ($name:ident, $t:ty, $main:ident, $tail:ident, |$c:ident, $r:ident, $x:ident| $call:expr) => {
+        #[inline(always)]
+        fn $name($x: &[$t]) -> Option<Part> {
+            let ($c, t) = $x.as_chunks::<8>();
+            if $c.len() > SHORT_BLOCKS * M {
+                return None;
+            }
+            let $r = (!t.is_empty()).then_some(t);
+            $call
+        }
+    };
+}
+short_strided!(short_even64, f64, Even64, Even64Tail, |c, r, x| short64::<
+    V,
+    Even64,
+    Even64Tail,
+    U,
+    false,
+>(
+    c,
+    r,
+    x.len()
+));
+short_strided!(short_pairs64, f64, Pairs64, Pairs64Tail, |c, r, x| {
+    short64::<V, Pairs64, Pairs64Tail, U, false>(c, r, x.len())
+});
+short_strided!(short_even32, f32, Even32, Even32Tail, |c, r, x| {
+    short32::<V, Even32, Even32Tail, U>(c, r)
+});
+short_strided!(short_pairs32, f32, Pairs32, Pairs32Tail, |c, r, x| {
+    short32::<V, Pairs32, Pairs32Tail, U>(c, r)
+});

@@ -12,17 +12,18 @@
 //! * Bad input gives NaN from the BLAS names (they have no error channel) and from the plain
 //!   native functions, and a non-zero status from the `_checked` functions.
 
-use crate::exact::Format;
+use crate::format::Format;
 use crate::strided::{required_len, ChunkSource, Element, Strided, GATHER};
 
 pub mod native;
+pub mod state;
 
 #[cfg(feature = "blas-names")]
 pub mod cblas;
 #[cfg(feature = "blas-names")]
 pub mod fortran;
 
-/// Why a call was refused (the `_checked` functions return these as `int`).
+/// Why a call was refused (the `_checked` and state functions return these as `int`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Bad {
     /// `x` is NULL and `n > 0`.
@@ -31,8 +32,9 @@ pub(crate) enum Bad {
     Stride,
 }
 
-/// Reads a strided vector whose base pointer is not aligned for `T`.
-struct Unaligned<T> {
+/// Reads a strided vector whose base pointer is not aligned for `T` (built only by
+/// [`raw_view`], after its checks).
+pub(crate) struct Unaligned<T> {
     base: *const T,
     n: usize,
     stride: usize,
@@ -47,7 +49,7 @@ impl<T: Element> ChunkSource for Unaligned<T> {
         if self.stride != 0 || self.n == 0 {
             return None;
         }
-        // SAFETY: `norm_raw` built this source only after checking that `base` is non-null
+        // SAFETY: `raw_view` built this source only after checking that `base` is non-null
         // and that the whole span (here one element) is addressable; read_unaligned has no
         // alignment requirement.
         let x0 = unsafe { self.base.read_unaligned() };
@@ -62,7 +64,7 @@ impl<T: Element> ChunkSource for Unaligned<T> {
         let mut buf = [0.0f64; GATHER];
         let mut len = 0;
         for i in 0..self.n {
-            // SAFETY: i < n, so i * stride <= (n - 1) * stride, which `norm_raw` checked to be
+            // SAFETY: i < n, so i * stride <= (n - 1) * stride, which `raw_view` checked to be
             // inside the caller's span without overflow; the pointer arithmetic stays within
             // that allocation, and read_unaligned has no alignment requirement.
             let e = unsafe { self.base.add(i * self.stride).read_unaligned() };
@@ -83,20 +85,30 @@ impl<T: Element> ChunkSource for Unaligned<T> {
     }
 }
 
-/// The norm of the BLAS vector `(n, x, incx)` in C memory.
+/// A checked BLAS vector in C memory: a slice view when `x` is aligned for `T`, else a
+/// reader of misaligned elements.
+pub(crate) enum RawView<'a, T: Element> {
+    /// Aligned data: the strided view of the checked span.
+    View(Strided<'a, T>),
+    /// Misaligned data.
+    Unaligned(Unaligned<T>),
+}
+
+/// Checks the BLAS vector `(n, x, incx)` and builds a view of it; `Ok(None)` for `n == 0`
+/// (nothing is read).
 ///
 /// # Safety
 ///
 /// When `n > 0` and `x` is not NULL, the `(n - 1) * |incx| + 1` elements of type `T` starting
-/// at `x` must be readable for the duration of the call (as for `slice::from_raw_parts`,
-/// except that `x` need not be aligned), and not written concurrently.
-pub(crate) unsafe fn norm_raw<T: Element>(
+/// at `x` must be readable for the lifetime `'a` (as for `slice::from_raw_parts`, except
+/// that `x` need not be aligned), and not written concurrently.
+pub(crate) unsafe fn raw_view<'a, T: Element>(
     n: usize,
     x: *const T,
     incx: isize,
-) -> Result<T::Real, Bad> {
+) -> Result<Option<RawView<'a, T>>, Bad> {
     if n == 0 {
-        return Ok(T::real(0.0));
+        return Ok(None);
     }
     if x.is_null() {
         return Err(Bad::Null);
@@ -110,15 +122,32 @@ pub(crate) unsafe fn norm_raw<T: Element>(
     (x as usize).checked_add(bytes).ok_or(Bad::Stride)?;
     if x.is_aligned() {
         // SAFETY: x is non-null and aligned, the span of `span` elements is addressable
-        // (checked above: no overflow, at most isize::MAX bytes, no wrap) and readable by the
-        // caller's contract.
+        // (checked above: no overflow, at most isize::MAX bytes, no wrap) and readable for
+        // 'a by the caller's contract.
         let data = unsafe { core::slice::from_raw_parts(x, span) };
         let view = Strided::new(data, n, incx).map_err(|_| Bad::Stride)?;
-        Ok(crate::api::nrm2_view(&view))
+        Ok(Some(RawView::View(view)))
     } else {
-        let src = Unaligned { base: x, n, stride };
-        Ok(T::real(crate::api::nrm2_source(&src)))
+        Ok(Some(RawView::Unaligned(Unaligned { base: x, n, stride })))
     }
+}
+
+/// The norm of the BLAS vector `(n, x, incx)` in C memory.
+///
+/// # Safety
+///
+/// As for [`raw_view`].
+pub(crate) unsafe fn norm_raw<T: Element>(
+    n: usize,
+    x: *const T,
+    incx: isize,
+) -> Result<T::Real, Bad> {
+    // SAFETY: forwarded contract.
+    Ok(match unsafe { raw_view(n, x, incx) }? {
+        None => T::real(0.0),
+        Some(RawView::View(v)) => crate::api::nrm2_view(&v),
+        Some(RawView::Unaligned(u)) => T::real(crate::api::nrm2_source(&u)),
+    })
 }
 
 /// The BLAS-style answer: the norm, or NaN for bad input.

@@ -185,10 +185,16 @@ pub extern "C" fn safenorm_version() -> *const c_char {
 /// returns bitwise the same results.
 #[no_mangle]
 pub extern "C" fn safenorm_active_kernel() -> *const c_char {
-    crate::api::active_isa().c_name().as_ptr().cast()
+    let name: &'static str = match crate::api::active_isa() {
+        crate::Isa::Scalar => "scalar\0",
+        crate::Isa::Avx2 => "avx2\0",
+        crate::Isa::Avx512 => "avx512\0",
+        crate::Isa::Neon => "neon\0",
+    };
+    name.as_ptr().cast()
 }
 
-/// A static description of a status code returned by the `_checked` functions.
+/// A static description of a status code returned by the `_checked` and state functions.
 #[no_mangle]
 pub extern "C" fn safenorm_strerror(status: c_int) -> *const c_char {
     let s: &'static str = match status {
@@ -196,6 +202,12 @@ pub extern "C" fn safenorm_strerror(status: c_int) -> *const c_char {
         SAFENORM_ERR_NULL => "x is NULL while n > 0\0",
         SAFENORM_ERR_STRIDE => "(n-1)*|incx|+1 elements are not addressable\0",
         SAFENORM_ERR_OUT_NULL => "out is NULL\0",
+        super::state::SAFENORM_ERR_STATE => {
+            "the state is NULL, not a valid safenorm state, or out of range\0"
+        }
+        super::state::SAFENORM_NEED_EXACT => {
+            "faithfully rounded: the bound cannot decide; the exact state gives the correctly rounded norm\0"
+        }
         _ => "unknown status\0",
     };
     s.as_ptr().cast()

@@ -6,11 +6,11 @@
 //! Partial chunks and short vectors go through a zero-padded copy (NEON has no masked loads).
 
 use super::super::padded;
-use crate::dispatch::Kernels;
 use crate::kernel::{
-    accumulate32, accumulate64, short32, short64, small32, small64, Accumulator, Lanes, Load,
-    MAX_LANES, SHORT_BLOCKS, SMALL_MAX,
+    self, accumulate32, accumulate64, short32, short64, Lanes, Load, MAX_LANES, SHORT_BLOCKS,
+    SMALL_MAX,
 };
+use crate::sumsq::{Part, SumSq};
 use core::arch::aarch64::*;
 
 /// An array of vectors filled by a loop (no closure: closures do not inherit
@@ -191,52 +191,40 @@ shape!(Pairs64, Pairs64Tail, f64, 2 * CH, load_pairs64);
 shape!(Even32, Even32Tail, f32, 2 * CH, load_even32);
 shape!(Pairs32, Pairs32Tail, f32, 2 * CH, load_pairs32);
 
-/// # Safety
-/// The CPU must support NEON.
-#[target_feature(enable = "neon")]
-unsafe fn f64s_tf(x: &[f64], acc: &mut Accumulator) {
+#[inline(always)]
+fn f64s(x: &[f64], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<CH>();
-    accumulate64::<V, F64s, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, F64s, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support NEON.
-#[target_feature(enable = "neon")]
-unsafe fn f32s_tf(x: &[f32], acc: &mut Accumulator) {
+#[inline(always)]
+fn f32s(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<CH>();
-    accumulate32::<V, F32s, F32sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate32::<V, F32s, F32sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support NEON.
-#[target_feature(enable = "neon")]
-unsafe fn even64_tf(x: &[f64], acc: &mut Accumulator) {
+#[inline(always)]
+fn even64(x: &[f64], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<{ 2 * CH }>();
-    accumulate64::<V, Even64, Even64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, Even64, Even64Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support NEON.
-#[target_feature(enable = "neon")]
-unsafe fn pairs64_tf(x: &[f64], acc: &mut Accumulator) {
+#[inline(always)]
+fn pairs64(x: &[f64], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<{ 2 * CH }>();
-    accumulate64::<V, Pairs64, Pairs64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, Pairs64, Pairs64Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support NEON.
-#[target_feature(enable = "neon")]
-unsafe fn even32_tf(x: &[f32], acc: &mut Accumulator) {
+#[inline(always)]
+fn even32(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<{ 2 * CH }>();
-    accumulate32::<V, Even32, Even32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate32::<V, Even32, Even32Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support NEON.
-#[target_feature(enable = "neon")]
-unsafe fn pairs32_tf(x: &[f32], acc: &mut Accumulator) {
+#[inline(always)]
+fn pairs32(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<{ 2 * CH }>();
-    accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
 /// `K` vectors holding `x` zero-padded (`x.len() <= 2 K`).
@@ -249,7 +237,7 @@ fn small_vectors<const K: usize>(b: &[f64; SMALL_MAX]) -> [V; K] {
 
 /// The one-block paths for vectors of at most `SHORT_BLOCKS` blocks (`None` beyond).
 #[inline(always)]
-fn short64_any(x: &[f64]) -> Option<f64> {
+fn short64_any(x: &[f64]) -> Option<Part> {
     let (c, t) = x.as_chunks::<CH>();
     if c.len() > SHORT_BLOCKS * M {
         return None;
@@ -258,7 +246,7 @@ fn short64_any(x: &[f64]) -> Option<f64> {
 }
 
 #[inline(always)]
-fn short32_any(x: &[f32]) -> Option<f64> {
+fn short32_any(x: &[f32]) -> Option<Part> {
     let (c, t) = x.as_chunks::<CH>();
     if c.len() > SHORT_BLOCKS * M {
         return None;
@@ -266,25 +254,21 @@ fn short32_any(x: &[f32]) -> Option<f64> {
     short32::<V, F32s, F32sTail, U>(c, (!t.is_empty()).then_some(t))
 }
 
-/// # Safety
-/// The CPU must support NEON.
-#[target_feature(enable = "neon")]
-unsafe fn small64_tf(x: &[f64]) -> Option<f64> {
+#[inline(always)]
+fn small64(x: &[f64]) -> Option<Part> {
     if x.len() > SMALL_MAX {
         return short64_any(x);
     }
     let b = padded::<f64, SMALL_MAX>(x);
     if x.len() <= 8 {
-        small64::<V, 4>(small_vectors::<4>(&b))
+        kernel::small64::<V, 4>(small_vectors::<4>(&b))
     } else {
-        small64::<V, 16>(small_vectors::<16>(&b))
+        kernel::small64::<V, 16>(small_vectors::<16>(&b))
     }
 }
 
-/// # Safety
-/// The CPU must support NEON.
-#[target_feature(enable = "neon")]
-unsafe fn small32_tf(x: &[f32]) -> Option<f64> {
+#[inline(always)]
+fn small32(x: &[f32]) -> Option<Part> {
     if x.len() > SMALL_MAX {
         return short32_any(x);
     }
@@ -293,23 +277,21 @@ unsafe fn small32_tf(x: &[f32]) -> Option<f64> {
         *d = f64::from(*s);
     }
     if x.len() <= 8 {
-        small32::<V, 4>(small_vectors::<4>(&b))
+        kernel::small32::<V, 4>(small_vectors::<4>(&b))
     } else {
-        small32::<V, 16>(small_vectors::<16>(&b))
+        kernel::small32::<V, 16>(small_vectors::<16>(&b))
     }
 }
 
-crate::arch::safe_entries!();
+crate::arch::kernel_table!("neon");
 
 /// The one-block paths of the strided shapes (`None` beyond `SHORT_BLOCKS` blocks).  For
 /// binary64 the slice length is passed as the component count: an upper bound, which only
 /// moves the offset; one chunk per iteration, as the deinterleaving loads need the registers.
 macro_rules! short_entry {
-    ($name:ident, $tf:ident, $t:ty, |$c:ident, $r:ident, $x:ident| $call:expr) => {
-        /// # Safety
-        /// The CPU must support NEON.
-        #[target_feature(enable = "neon")]
-        unsafe fn $tf($x: &[$t]) -> Option<f64> {
+    ($name:ident, $t:ty, |$c:ident, $r:ident, $x:ident| $call:expr) => {
+        #[inline(always)]
+        fn $name($x: &[$t]) -> Option<Part> {
             let ($c, t) = $x.as_chunks::<{ 2 * CH }>();
             if $c.len() > SHORT_BLOCKS * M {
                 return None;
@@ -317,46 +299,29 @@ macro_rules! short_entry {
             let $r = (!t.is_empty()).then_some(t);
             $call
         }
-
-        fn $name(x: &[$t]) -> Option<f64> {
-            if is_available() {
-                // SAFETY: the CPU supports NEON (checked just above).
-                unsafe { $tf(x) }
-            } else {
-                None
-            }
-        }
     };
 }
-short_entry!(short_even64, short_even64_tf, f64, |c, r, x| short64::<
+short_entry!(short_even64, f64, |c, r, x| short64::<
     V,
     Even64,
     Even64Tail,
     U,
     false,
->(
-    c,
-    r,
-    x.len()
-));
-short_entry!(short_pairs64, short_pairs64_tf, f64, |c, r, x| short64::<
+>(c, r, x.len()));
+short_entry!(short_pairs64, f64, |c, r, x| short64::<
     V,
     Pairs64,
     Pairs64Tail,
     U,
     false,
->(
-    c,
-    r,
-    x.len()
-));
-short_entry!(short_even32, short_even32_tf, f32, |c, r, x| short32::<
+>(c, r, x.len()));
+short_entry!(short_even32, f32, |c, r, x| short32::<
     V,
     Even32,
     Even32Tail,
     U,
 >(c, r));
-short_entry!(short_pairs32, short_pairs32_tf, f32, |c, r, x| short32::<
+short_entry!(short_pairs32, f32, |c, r, x| short32::<
     V,
     Pairs32,
     Pairs32Tail,

@@ -6,11 +6,11 @@
 //! `vpermps` / `vpermpd` before the `vcvtps2pd` widening for binary32.  Short vectors use
 //! `vmaskmovpd` / `vmaskmovps` (no access to masked-off lanes).
 
-use crate::dispatch::Kernels;
 use crate::kernel::{
-    accumulate32, accumulate64, short32, short64, small32, small64, Accumulator, Lanes, Load,
-    MAX_LANES, SHORT_BLOCKS, SMALL_MAX,
+    self, accumulate32, accumulate64, short32, short64, Lanes, Load, MAX_LANES, SHORT_BLOCKS,
+    SMALL_MAX,
 };
+use crate::sumsq::{Part, SumSq};
 use core::arch::x86_64::*;
 
 /// An array of vectors filled by a loop (no closure: closures do not inherit
@@ -344,57 +344,45 @@ fn load_small32<const K: usize>(x: &[f32]) -> [V; K] {
     unrolled!(|k| V(mload_ps4(x, 4 * k)))
 }
 
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn f64s_tf(x: &[f64], acc: &mut Accumulator) {
+#[inline(always)]
+fn f64s(x: &[f64], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<CH>();
-    accumulate64::<V, F64s, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, F64s, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn f32s_tf(x: &[f32], acc: &mut Accumulator) {
+#[inline(always)]
+fn f32s(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<CH>();
-    accumulate32::<V, F32s, F32sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate32::<V, F32s, F32sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn even64_tf(x: &[f64], acc: &mut Accumulator) {
+#[inline(always)]
+fn even64(x: &[f64], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<{ 2 * CH }>();
-    accumulate64::<V, Even64, Even64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, Even64, Even64Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn pairs64_tf(x: &[f64], acc: &mut Accumulator) {
+#[inline(always)]
+fn pairs64(x: &[f64], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<{ 2 * CH }>();
-    accumulate64::<V, Pairs64, Pairs64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, Pairs64, Pairs64Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn even32_tf(x: &[f32], acc: &mut Accumulator) {
+#[inline(always)]
+fn even32(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<{ 2 * CH }>();
-    accumulate32::<V, Even32, Even32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate32::<V, Even32, Even32Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn pairs32_tf(x: &[f32], acc: &mut Accumulator) {
+#[inline(always)]
+fn pairs32(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<{ 2 * CH }>();
-    accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
 /// The one-block paths for vectors of at most `SHORT_BLOCKS` blocks (`None` beyond).
 #[inline(always)]
-fn short64_any(x: &[f64]) -> Option<f64> {
+fn short64_any(x: &[f64]) -> Option<Part> {
     let (c, t) = x.as_chunks::<CH>();
     if c.len() > SHORT_BLOCKS * M {
         return None;
@@ -403,7 +391,7 @@ fn short64_any(x: &[f64]) -> Option<f64> {
 }
 
 #[inline(always)]
-fn short32_any(x: &[f32]) -> Option<f64> {
+fn short32_any(x: &[f32]) -> Option<Part> {
     let (c, t) = x.as_chunks::<CH>();
     if c.len() > SHORT_BLOCKS * M {
         return None;
@@ -411,49 +399,43 @@ fn short32_any(x: &[f32]) -> Option<f64> {
     short32::<V, F32s, F32sTail, U>(c, (!t.is_empty()).then_some(t))
 }
 
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn small64_tf(x: &[f64]) -> Option<f64> {
+#[inline(always)]
+fn small64(x: &[f64]) -> Option<Part> {
     let n = x.len();
     if n <= 8 {
-        small64::<V, 2>(load_small64::<2>(x))
+        kernel::small64::<V, 2>(load_small64::<2>(x))
     } else if n <= 16 {
-        small64::<V, 4>(load_small64::<4>(x))
+        kernel::small64::<V, 4>(load_small64::<4>(x))
     } else if n <= SMALL_MAX {
-        small64::<V, 8>(load_small64::<8>(x))
+        kernel::small64::<V, 8>(load_small64::<8>(x))
     } else {
         short64_any(x)
     }
 }
 
-/// # Safety
-/// The CPU must support AVX2 and FMA.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn small32_tf(x: &[f32]) -> Option<f64> {
+#[inline(always)]
+fn small32(x: &[f32]) -> Option<Part> {
     let n = x.len();
     if n <= 8 {
-        small32::<V, 2>(load_small32::<2>(x))
+        kernel::small32::<V, 2>(load_small32::<2>(x))
     } else if n <= 16 {
-        small32::<V, 4>(load_small32::<4>(x))
+        kernel::small32::<V, 4>(load_small32::<4>(x))
     } else if n <= SMALL_MAX {
-        small32::<V, 8>(load_small32::<8>(x))
+        kernel::small32::<V, 8>(load_small32::<8>(x))
     } else {
         short32_any(x)
     }
 }
 
-crate::arch::safe_entries!();
+crate::arch::kernel_table!("avx2,fma");
 
 /// The one-block paths of the strided shapes (`None` beyond `SHORT_BLOCKS` blocks).  For
 /// binary64 the slice length is passed as the component count: an upper bound, which only
 /// moves the offset; one chunk per iteration, as the deinterleaving loads need the registers.
 macro_rules! short_entry {
-    ($name:ident, $tf:ident, $t:ty, |$c:ident, $r:ident, $x:ident| $call:expr) => {
-        /// # Safety
-        /// The CPU must support AVX2 and FMA.
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn $tf($x: &[$t]) -> Option<f64> {
+    ($name:ident, $t:ty, |$c:ident, $r:ident, $x:ident| $call:expr) => {
+        #[inline(always)]
+        fn $name($x: &[$t]) -> Option<Part> {
             let ($c, t) = $x.as_chunks::<{ 2 * CH }>();
             if $c.len() > SHORT_BLOCKS * M {
                 return None;
@@ -461,46 +443,29 @@ macro_rules! short_entry {
             let $r = (!t.is_empty()).then_some(t);
             $call
         }
-
-        fn $name(x: &[$t]) -> Option<f64> {
-            if is_available() {
-                // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-                unsafe { $tf(x) }
-            } else {
-                None
-            }
-        }
     };
 }
-short_entry!(short_even64, short_even64_tf, f64, |c, r, x| short64::<
+short_entry!(short_even64, f64, |c, r, x| short64::<
     V,
     Even64,
     Even64Tail,
     U,
     false,
->(
-    c,
-    r,
-    x.len()
-));
-short_entry!(short_pairs64, short_pairs64_tf, f64, |c, r, x| short64::<
+>(c, r, x.len()));
+short_entry!(short_pairs64, f64, |c, r, x| short64::<
     V,
     Pairs64,
     Pairs64Tail,
     U,
     false,
->(
-    c,
-    r,
-    x.len()
-));
-short_entry!(short_even32, short_even32_tf, f32, |c, r, x| short32::<
+>(c, r, x.len()));
+short_entry!(short_even32, f32, |c, r, x| short32::<
     V,
     Even32,
     Even32Tail,
     U,
 >(c, r));
-short_entry!(short_pairs32, short_pairs32_tf, f32, |c, r, x| short32::<
+short_entry!(short_pairs32, f32, |c, r, x| short32::<
     V,
     Pairs32,
     Pairs32Tail,

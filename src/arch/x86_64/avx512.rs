@@ -8,11 +8,11 @@
 //! binary32 lanes (`short32_native`; proof in `kernel.rs`, "Native binary32 lanes").
 
 use crate::consts::{pow2, SIGMA32_MAX, SIGMA32_MIN};
-use crate::dispatch::Kernels;
 use crate::kernel::{
-    accumulate32, accumulate64, round32, short32, short64, small32, small64, Accumulator, Lanes,
-    Load, MAX_LANES, SHORT_BLOCKS, SMALL_MAX,
+    self, accumulate32, accumulate64, short32, short64, Lanes, Load, MAX_LANES, SHORT_BLOCKS,
+    SMALL_MAX,
 };
+use crate::sumsq::{Part, SumSq};
 use core::arch::x86_64::*;
 
 /// An array of vectors filled by a loop (no closure: closures do not inherit
@@ -365,57 +365,45 @@ fn load_small32<const K: usize>(x: &[f32]) -> [V; K] {
     unrolled!(|k| V(mload_ps8(x, 8 * k)))
 }
 
-/// # Safety
-/// The CPU must support AVX-512F and AVX-512VL.
-#[target_feature(enable = "avx512f,avx512vl")]
-unsafe fn f64s_tf(x: &[f64], acc: &mut Accumulator) {
+#[inline(always)]
+fn f64s(x: &[f64], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<CH>();
-    accumulate64::<V, F64sLong, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, F64sLong, F64sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support AVX-512F and AVX-512VL.
-#[target_feature(enable = "avx512f,avx512vl")]
-unsafe fn f32s_tf(x: &[f32], acc: &mut Accumulator) {
+#[inline(always)]
+fn f32s(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<CH>();
-    accumulate32::<V, F32s, F32sTail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate32::<V, F32s, F32sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support AVX-512F and AVX-512VL.
-#[target_feature(enable = "avx512f,avx512vl")]
-unsafe fn even64_tf(x: &[f64], acc: &mut Accumulator) {
+#[inline(always)]
+fn even64(x: &[f64], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<{ 2 * CH }>();
-    accumulate64::<V, Even64, Even64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, Even64, Even64Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support AVX-512F and AVX-512VL.
-#[target_feature(enable = "avx512f,avx512vl")]
-unsafe fn pairs64_tf(x: &[f64], acc: &mut Accumulator) {
+#[inline(always)]
+fn pairs64(x: &[f64], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<{ 2 * CH }>();
-    accumulate64::<V, Pairs64, Pairs64Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate64::<V, Pairs64, Pairs64Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support AVX-512F and AVX-512VL.
-#[target_feature(enable = "avx512f,avx512vl")]
-unsafe fn even32_tf(x: &[f32], acc: &mut Accumulator) {
+#[inline(always)]
+fn even32(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<{ 2 * CH }>();
-    accumulate32::<V, Even32, Even32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate32::<V, Even32, Even32Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
-/// # Safety
-/// The CPU must support AVX-512F and AVX-512VL.
-#[target_feature(enable = "avx512f,avx512vl")]
-unsafe fn pairs32_tf(x: &[f32], acc: &mut Accumulator) {
+#[inline(always)]
+fn pairs32(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<{ 2 * CH }>();
-    accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), acc);
+    accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
 }
 
 /// The one-block paths for vectors of at most `SHORT_BLOCKS` blocks (`None` beyond).
 #[inline(always)]
-fn short64_any(x: &[f64]) -> Option<f64> {
+fn short64_any(x: &[f64]) -> Option<Part> {
     let (c, t) = x.as_chunks::<CH>();
     if c.len() > SHORT_BLOCKS * M {
         return None;
@@ -431,7 +419,7 @@ fn short64_any(x: &[f64]) -> Option<f64> {
 }
 
 #[inline(always)]
-fn short32_any(x: &[f32]) -> Option<f64> {
+fn short32_any(x: &[f32]) -> Option<Part> {
     let (c, t) = x.as_chunks::<CH>();
     if c.len() > SHORT_BLOCKS * M {
         return None;
@@ -453,7 +441,7 @@ const NATIVE32_MIN: usize = 4096;
 #[inline(always)]
 fn step32(x: __m512, t: &mut __m512, l: &mut __m512) {
     // SAFETY: AVX-512F is available (only called from `short32_native`, itself only
-    // reached from `small32_tf`).
+    // reached from the `small32` body, inside the trampolines).
     unsafe {
         let t2 = _mm512_fmadd_ps(x, x, *t);
         let q = _mm512_sub_ps(t2, *t);
@@ -503,7 +491,7 @@ fn pair_sum_ps(v: [__m512; U]) -> __m512 {
 /// decided here (first chunk zero or outside the range of the offset, a sub-block rejected,
 /// NaN/Inf, undecided rounding): the widening path then runs.
 #[inline(always)]
-fn short32_native(x: &[f32]) -> Option<f64> {
+fn short32_native(x: &[f32]) -> Option<Part> {
     let (c, t) = x.as_chunks::<CH32>();
     let steps = c.len() + usize::from(!t.is_empty());
     let m = steps.min(MB32);
@@ -612,37 +600,33 @@ fn short32_native(x: &[f32]) -> Option<f64> {
         let err =
             16.0 * ns * (U as f64 * 1.01 * (mf * mf + 4.0 * mf) + 49.0 * mf) * pow2(-48) * sigma
                 + 16.0 * 4.2 * mf * ns * (ns + 9.0) * pow2(-76) * sigma;
-        round32(hi, lo, err)
+        Some(Part { hi, lo, err })
     }
 }
 
-/// # Safety
-/// The CPU must support AVX-512F and AVX-512VL.
-#[target_feature(enable = "avx512f,avx512vl")]
-unsafe fn small64_tf(x: &[f64]) -> Option<f64> {
+#[inline(always)]
+fn small64(x: &[f64]) -> Option<Part> {
     let n = x.len();
     if n <= 8 {
-        small64::<V, 1>(load_small64::<1>(x))
+        kernel::small64::<V, 1>(load_small64::<1>(x))
     } else if n <= 16 {
-        small64::<V, 2>(load_small64::<2>(x))
+        kernel::small64::<V, 2>(load_small64::<2>(x))
     } else if n <= SMALL_MAX {
-        small64::<V, 4>(load_small64::<4>(x))
+        kernel::small64::<V, 4>(load_small64::<4>(x))
     } else {
         short64_any(x)
     }
 }
 
-/// # Safety
-/// The CPU must support AVX-512F and AVX-512VL.
-#[target_feature(enable = "avx512f,avx512vl")]
-unsafe fn small32_tf(x: &[f32]) -> Option<f64> {
+#[inline(always)]
+fn small32(x: &[f32]) -> Option<Part> {
     let n = x.len();
     if n <= 8 {
-        small32::<V, 1>(load_small32::<1>(x))
+        kernel::small32::<V, 1>(load_small32::<1>(x))
     } else if n <= 16 {
-        small32::<V, 2>(load_small32::<2>(x))
+        kernel::small32::<V, 2>(load_small32::<2>(x))
     } else if n <= SMALL_MAX {
-        small32::<V, 4>(load_small32::<4>(x))
+        kernel::small32::<V, 4>(load_small32::<4>(x))
     } else {
         // The native binary32 lanes pay a fixed cost (offset from the first chunk, folds,
         // horizontal sums) that the widening path does not: measured break-even on Zen 5 near
@@ -659,27 +643,25 @@ unsafe fn small32_tf(x: &[f32]) -> Option<f64> {
     }
 }
 
-crate::arch::safe_entries!();
+crate::arch::kernel_table!("avx512f,avx512vl");
 
 /// The one-block paths of the strided shapes (`None` beyond `SHORT_BLOCKS` blocks).  For
 /// binary64 the slice length is passed as the component count: an upper bound, which only
 /// moves the offset; one chunk per iteration, as the deinterleaving loads need the registers.
 macro_rules! short_entry {
-    ($name:ident, $tf:ident, $t:ty, $small:ident, $win:ident, |$c:ident, $r:ident, $x:ident| $call:expr) => {
-        /// # Safety
-        /// The CPU must support AVX-512F and VL.
-        #[target_feature(enable = "avx512f,avx512vl")]
-        unsafe fn $tf($x: &[$t]) -> Option<f64> {
+    ($name:ident, $t:ty, $small:ident, $win:ident, |$c:ident, $r:ident, $x:ident| $call:expr) => {
+        #[inline(always)]
+        fn $name($x: &[$t]) -> Option<Part> {
             // Short: at most 8 windows of 16 values (8 components each), as `small64`.
             let len = $x.len();
             if len <= 16 {
-                return $small::<V, 1>(unrolled!(|k| $win($x, 16 * k)));
+                return kernel::$small::<V, 1>(unrolled!(|k| $win($x, 16 * k)));
             } else if len <= 32 {
-                return $small::<V, 2>(unrolled!(|k| $win($x, 16 * k)));
+                return kernel::$small::<V, 2>(unrolled!(|k| $win($x, 16 * k)));
             } else if len <= 64 {
-                return $small::<V, 4>(unrolled!(|k| $win($x, 16 * k)));
+                return kernel::$small::<V, 4>(unrolled!(|k| $win($x, 16 * k)));
             } else if len <= 128 {
-                return $small::<V, 8>(unrolled!(|k| $win($x, 16 * k)));
+                return kernel::$small::<V, 8>(unrolled!(|k| $win($x, 16 * k)));
             }
             let ($c, t) = $x.as_chunks::<{ 2 * CH }>();
             if $c.len() > SHORT_BLOCKS * M {
@@ -688,44 +670,34 @@ macro_rules! short_entry {
             let $r = (!t.is_empty()).then_some(t);
             $call
         }
-
-        fn $name(x: &[$t]) -> Option<f64> {
-            if is_available() {
-                // SAFETY: the CPU supports AVX-512F and VL (checked just above).
-                unsafe { $tf(x) }
-            } else {
-                None
-            }
-        }
     };
 }
-short_entry!(
-    short_even64,
-    short_even64_tf,
-    f64,
-    small64,
-    win_even64,
-    |c, r, x| short64::<V, Even64, Even64Tail, U, false>(c, r, x.len())
-);
+short_entry!(short_even64, f64, small64, win_even64, |c, r, x| short64::<
+    V,
+    Even64,
+    Even64Tail,
+    U,
+    false,
+>(
+    c,
+    r,
+    x.len()
+));
 short_entry!(
     short_pairs64,
-    short_pairs64_tf,
     f64,
     small64,
     win_pairs64,
     |c, r, x| short64::<V, Pairs64, Pairs64Tail, U, false>(c, r, x.len())
 );
-short_entry!(
-    short_even32,
-    short_even32_tf,
-    f32,
-    small32,
-    win_even32,
-    |c, r, x| short32::<V, Even32, Even32Tail, U>(c, r)
-);
+short_entry!(short_even32, f32, small32, win_even32, |c, r, x| short32::<
+    V,
+    Even32,
+    Even32Tail,
+    U,
+>(c, r));
 short_entry!(
     short_pairs32,
-    short_pairs32_tf,
     f32,
     small32,
     win_pairs32,
