@@ -6,6 +6,7 @@
 //! Notation: `u = 2^-53` is the unit roundoff of binary64 (round to nearest), `ulp(x)` the
 //! spacing of binary64 numbers at `x`.  Binary64 normal numbers span `[2^-1022, 2^1024)`,
 //! subnormals go down to `2^-1074`.
+#![forbid(unsafe_code)]
 
 /// `2^k` built from its bit pattern (exact, usable in `const`): normal for
 /// `-1022 <= k <= 1023`, subnormal for `-1074 <= k < -1022`; outside the format it gives what
@@ -81,24 +82,22 @@ pub(crate) const ROUND32_RANGE_EXP: i32 = 200;
 /// `u = 2^-53`, the unit roundoff of binary64.
 pub(crate) const U: f64 = pow2(-53);
 /// Smallest offset `sigma` of the binary64 kernel: its grid `2^-52 sigma = 2^-1012` is
-/// normal, so the analysis of `kernel.rs` (spacing `2^-52 sigma` on `[sigma, 2 sigma)`) holds.
+/// normal, so the analysis of `kernel.rs` (spacing `2^-52 sigma` on `[sigma, 2 sigma)`) holds,
+/// and it is above the `2^-970` that the step's bound (`kernel::lane_step`) needs.
 pub(crate) const SIGMA_MIN: f64 = pow2(-960);
 /// Largest offset: `4 sigma = 2^962` and every block sum (`< 2 sigma` per lane, at most 8
 /// lanes) stay finite.
 pub(crate) const SIGMA_MAX: f64 = pow2(960);
 /// A block with a predicted offset is accepted only if its sum is at least `2^-20 sigma`:
-/// the block's error bound `N U (m^2 + 6m) 2^-104 sigma` is then below `2^-58` of its sum
-/// for `N U m^2 <= 2^17` (not needed for correctness, only to keep the fallback rare).
+/// the block's error bound `N U (m^2 + 7m) 2^-104 sigma` (`kernel::eft_bound`) is then below
+/// `2^-57` of its sum for `N U (m^2 + 7m) <= 2^27` (not needed for correctness, only to keep
+/// the fallback rare).
 pub(crate) const ACCEPT_LOW: f64 = pow2(-20);
-/// `2^-104 = 2 u^2`: the per-step error unit of the binary64 block bound (steps with
-/// `T` below `3 sigma` have errors `<= 2^-51 sigma`, rounded with relative error `u`).
-pub(crate) const ERR_UNIT: f64 = pow2(-104);
 
 /// Smallest offset `sigma` of the native binary32 lanes (AVX-512 `short32_native`, see
-/// `kernel.rs`, "Native binary32 lanes"): with `sigma >= 2^-100` the absolute error
-/// `2^-150` of a subnormal binary32 rounding is below `2^-50 sigma`, and the grid
-/// `2^-23 sigma >= 2^-123` of `[sigma, 2 sigma)` is normal in binary32.  (Used by the
-/// x86_64 AVX-512 path only.)
+/// `kernel.rs`, "Native binary32 lanes"): above the `2^-103` that the step's bound
+/// (`kernel::lane_step` with `p = 24`) needs, and the grid `2^-23 sigma >= 2^-123` of
+/// `[sigma, 2 sigma)` is normal in binary32.  (Used by the x86_64 AVX-512 path only.)
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) const SIGMA32_MIN: f64 = pow2(-100);
 /// Largest offset of the native binary32 lanes: every accepted lane value `T < 3 sigma`

@@ -152,9 +152,11 @@ impl ExactSum {
             return;
         };
         let top = w + 128 - t.leading_zeros() as i32; // S < 2^top
+                                                      // The class whose units keep the sum in [2^-900, 2^1000] (any class would do where
+                                                      // the ranges overlap; the result is correctly rounded either way).
         let k = if top > 1000 {
             2
-        } else if top < -900 {
+        } else if top < -crate::consts::SHORT_RANGE_EXP {
             0
         } else {
             1

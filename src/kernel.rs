@@ -1,12 +1,15 @@
-//! The fast sum-of-squares kernels: one generic body over a small vector trait (instantiated
-//! once per ISA in `arch/`), and the accumulator that turns block results into a correctly
-//! rounded norm (or asks for the exact path when its error bound cannot decide the rounding).
+//! The fast sum-of-squares kernels: generic bodies over a small vector trait (instantiated
+//! once per ISA in `arch/`) that add data to a sum-of-squares state (`sumsq.rs`), or return
+//! the one-block sum of a short vector; `finish.rs` rounds either.
 //!
-//! The result is `sqrt(sum x_i^2)` for the four BLAS routines: binary64 components
-//! (`dnrm2`, `dznrm2`) go through [`accumulate64`], binary32 components (`snrm2`, `scnrm2`)
-//! through [`accumulate32`]; short contiguous vectors through [`small64`] and [`small32`].
-//! The strides (`incx = 1`, `2`, negative, 0 and any other) are mapped to these inputs by
-//! `strided.rs`; every path returns bitwise the same correctly rounded value.
+//! Two accumulation bodies: the binary64 error-free steps ([`lane_step`] through
+//! [`eft_chunks`]; the AVX-512 native binary32 lanes are a third instance of the same step),
+//! and the plain sum of exact binary64 squares of widened binary32 data ([`sq_chunks`]).
+//! Around them: the blocked drivers [`accumulate64`] / [`accumulate32`] (any length, all
+//! three scale classes, into a state) and the one-block paths [`short64`], [`small64`],
+//! [`short32`], [`small32`] (short vectors of the medium class, concluded directly).  The
+//! strides (`incx = 1`, `2`, negative, 0 and any other) are mapped to these inputs by
+//! `strided.rs`; every path gives bitwise the same correctly rounded value.
 //!
 //! # Binary64 algorithm ([`accumulate64`])
 //!
@@ -42,34 +45,29 @@
 //! 4. **Folding.**  The accepted `s` and `L_0 + ... + L_{U-1}` are added lane-wise into the
 //!    class's vector double-double with TwoSum (Knuth, TAOCP vol. 2, 4.2.2), kept in
 //!    registers for the whole kernel call (`Run`); at the end of the call the lanes are
-//!    reduced by a TwoSum tree into the accumulator's per-class double-doubles, and
-//!    [`Accumulator::finish`] combines the three classes.
+//!    reduced by a TwoSum tree and added to the state's per-class double-doubles
+//!    (`sumsq.rs`), which `finish.rs` combines and rounds.
 //!
 //! # Why an accepted block is exact up to the bound
 //!
 //! `T` never decreases (`x^2 >= 0`, rounding is monotone), so `T_end >= T >= sigma` for every
 //! intermediate `T`, and `s < 2 sigma` forces every partial sum of the `d_u` to be below
-//! `2 sigma` (the sums are monotone too): each is a multiple of `g` below `2^53 g`, hence
-//! exact, and every intermediate `T < 3 sigma`.  For one step with `T` in `[sigma, 3 sigma)`:
-//! `T'` is a multiple of `g` (of `2g` above `2 sigma`), `q = T' - T` is a multiple of `g` with
-//! `0 <= q <= T' - sigma <= d_u < 2 sigma`, hence exact; the step's rounding error
-//! `e = x^2 - q` has `|e| <= ulp(T')/2 <= 2^-51 sigma`, and `r = RN(e)` adds
-//! `u |e| <= 2^-104 sigma` (`u = 2^-53`), or `2^-1075` if `r` is subnormal.  The `q`s
-//! telescope to `T_end - sigma = d_u` exactly.  `L` has `|L_j| <= 1.01 j 2^-51 sigma` and
-//! its `j`-th addition costs `u |L_j|`.  Summed over `m` steps and the combination of the
-//! `U` error sums (`2u sum |L_u|`), each accumulator lane contributes at most
-//! `(m^2 + 6m) 2^-104 sigma + 2m 2^-1074 <= (m^2 + 7m) 2^-104 sigma` (as `sigma >= 2^-960`),
-//! and a block at most `N U` times that (what `Run::fold` is given).  The scaling by `2^-600` can round a value
-//! below `2^-474` (its square is then below `2^-2000`, a change `< 2^-2090` per element,
-//! covered by the `2^-1074` terms).  The fold's own roundings are tracked at run time
-//! (`u` times the running sum of `|lo|`).
+//! `2 sigma` (the sums are monotone too): each is a multiple of `g = 2^-52 sigma` below
+//! `2^53 g`, hence exact, and every intermediate `T < 3 sigma`, the condition of the step's
+//! bound ([`lane_step`], evaluated by [`eft_bound`]: `(m^2 + 7m) 2^-104 sigma` per
+//! accumulator lane, a block `N U` times that, which is what `Run::fold` is given).  The
+//! `q`s telescope to `T_end - sigma = d_u` exactly.  The scaling by `2^-600` can round a
+//! value below `2^-474` (its square is then below `2^-2000`, a change `< 2^-2090` per
+//! element, covered by the subnormal terms of the step's bound).  The fold's own roundings
+//! are tracked at run time (`u` times the running sum of `|lo|`).
 //!
 //! The bound is rigorous for any data, whether the offset was predicted or checked; the
 //! acceptance test `sum(s) >= 2^-20 sigma` only keeps it small: relative to an accepted
 //! block's sum it is below `N U (m^2 + 7m) 2^-84`, at most `2^-57` for every ISA and path
-//! here (`N U <= 64` accumulator lanes, `m <= 1024` steps in the one-block paths, `m <= 128`
-//! in the blocked path), far below the `2^-54` that correct rounding needs, so the exact
-//! fallback is taken only for (near-)ties.
+//! here (`N U <= 64` accumulator lanes; `m <= SHORT_BLOCKS * M + 1` steps in the one-block
+//! paths: 2049 for AVX2 and NEON with `N U = 16`, 1025 for AVX-512 with `N U = 64`;
+//! `m <= 128` in the blocked path), far below the `2^-54` that correct rounding needs, so
+//! the exact fallback is taken only for (near-)ties.
 //!
 //! # Binary32 algorithm ([`accumulate32`])
 //!
@@ -77,10 +75,12 @@
 //! `2^-298 <= x^2 <= 2^256`), so binary32 data need neither scaling nor an error-free
 //! transformation: every accumulator lane does `A = fma(x, x, A)`, one rounding per step of
 //! at most `u A'` with `A'` the new (never decreasing) value, so `m` steps cost at most
-//! `m u A_end`.  The `U` accumulators are summed pairwise (`<= 3u` relative for `U <= 8`) and
-//! a block adds `(m + 4) u sum(s)` to the bound (the extra `u` covers the rounding of that
-//! product).  With `M <= 128` the relative bound is below `2^-45`, against the `2^-25` of a
-//! binary32 rounding.
+//! `m u A_end`.  The `U` accumulators are summed pairwise (`<= 3u` relative for `U <= 8`),
+//! and a further `levels` of pairwise sums over the lanes cost `u` each: [`sq_bound`],
+//! `(m + 4 + levels) u P (1 + u)` (the `(1 + u)` covers the rounding of that product).  With
+//! `M <= 128` the relative bound is below `2^-45`, against the `2^-25` of a binary32
+//! rounding (a state of binary32 data finished in binary64 therefore usually cannot decide,
+//! and asks for the exact state).
 //!
 //! # Native binary32 lanes (AVX-512 `short32_native`)
 //!
@@ -96,30 +96,23 @@
 //!    the widening path).  No scaling is needed: the squares only occur inside FMAs, which
 //!    are exact before their one rounding, and every `T` is a normal binary32 number
 //!    in `[2^-100, 2^122)`.
-//! 2. **Steps.**  Per accumulator lane `T = sigma`, `L = 0`; per element
-//!    `T' = fma(x,x,T)`, `q = T' - T`, `r = fma(x,x,-q)`, `L += r`, all in binary32.  The
-//!    argument of the binary64 block with `g = 2^-23 sigma`: while `T < 3 sigma`, `T'` and `T`
-//!    are multiples of `g`, `0 <= q < 2 sigma = 2^24 g` is exact, and the step's error
-//!    `e = x^2 - q` has `|e| <= ulp(T')/2 <= 2^-23 sigma`; `r = RN(e)` adds at most
-//!    `u32 |e| <= 2^-47 sigma`, or `2^-150` if `r` is subnormal.  `|L_j| <= 1.01 j 2^-23 sigma`
-//!    and its `j`-th addition costs `u32 |L_j|`.  Over `m` steps a lane's error is at most
-//!    `0.505 m(m+1) 2^-47 sigma + m (2^-47 sigma + 2^-150) <= 1.01 (m^2 + 4m) 2^-48 sigma`
-//!    (using `2^-150 <= 2^-50 sigma`).
+//! 2. **Steps.**  Per accumulator lane `T = sigma`, `L = 0`; per element the same
+//!    [`lane_step`] in binary32 (`p = 24`, `g = 2^-23 sigma`): while `T < 3 sigma` its bound
+//!    holds with `sigma >= SIGMA32_MIN`.
 //! 3. **Verification and folding** (per sub-block).  `S = sum_u (T_u - sigma)` per lane,
 //!    pairwise in binary32, and the sub-block is accepted only if every lane has `S < 2 sigma`.
 //!    This holds iff the exact `S` is below `2 sigma`: then every `T_u - sigma` and every
 //!    partial sum is a multiple of `g` below `2^24 g`, hence exact (and every `T_u < 3 sigma`,
 //!    the condition of step 2); if the exact `S` is at least `2 sigma`, monotone rounding keeps
 //!    the computed one there; a NaN fails the comparison.  `sum_u L_u` is also pairwise in
-//!    binary32: three levels of `u32 |partial|`, at most `3.03 u32 * 8 * 1.01 m 2^-23 sigma
-//!    <= 49 m 2^-48 sigma` per lane.  Both are widened exactly and added lane-wise into
+//!    binary32 (covered by [`eft_bound`]).  Both are widened exactly and added lane-wise into
 //!    binary64 sums `D` (exact: multiples of `g` below `2^30 sigma`) and `L64`.
-//! 4. **Bound.**  With `k` sub-blocks: `16 k (8 * 1.01 (m^2 + 4m) + 49 m) 2^-48 sigma` for the
-//!    binary32 work, plus `16 * 4.2 m k (k + 9) 2^-76 sigma` for the binary64 additions of
+//! 4. **Bound.**  With `k` sub-blocks: `k` times [`eft_bound`] of `16 U` binary32 lanes of
+//!    `m` steps for the binary32 work, plus `16 * 4.2 m k (k + 9) 2^-76 sigma` for the binary64 additions of
 //!    `L64` and its horizontal sum (each of the `k` additions and the 4 levels of the
 //!    horizontal sum cost `u` of partial sums bounded by `8.2 m 2^-23 sigma` per
 //!    sub-block).  The horizontal sum of `D` is exact.  For the data of the peer benchmark
-//!    (normal values, `m = 32`) this is about `2^-35` of the sum of squares, far below the
+//!    (normal values, `m = 32`) this is about `2^-33` of the sum of squares, far below the
 //!    `2^-25` spacing that rounding to binary32 must resolve; the rounding test decides, and
 //!    a rejected or undecided vector takes the widening path (same result).
 //!
@@ -130,30 +123,31 @@
 //! `sigma = 2^(floor(log2 P) + 2) > 2P`; the error-free steps run over the `K` vectors with
 //! one accumulator; every `d = T - sigma` is below `sigma / 2 (1 + 2^-40)`, so the horizontal
 //! sum of the `d`s is exact (all partial sums are multiples of `g` below `sigma`).  The bound
-//! is `N (K^2 + 7K) 2^-104 sigma` plus `(log2(N) + 1) u sum |L|` for the horizontal sum of
-//! the `L`s, with `sum |L| <= 1.01 N K 2^-51 sigma`.  Binary32: `P = sum x^2` with the bound
-//! `(K + 4 + log2 N) u P`.
+//! is [`eft_bound`] of `N` lanes of `K` steps plus [`hsum_bound`] for the horizontal sum of
+//! the `L`s.  Binary32: `P = sum x^2` with [`sq_bound`].
 //!
 //! Longer contiguous vectors of up to `SHORT_BLOCKS` blocks first try the one-block paths:
 //! [`short64`] runs the block algorithm above over the whole vector as one block of the
 //! medium class (offset from the first chunk, the same verification, plus `sum(s) < sigma`
-//! so that the horizontal sum is exact) and concludes without folds; [`short32`] sums the
-//! exact binary32 squares in one pass.  Outside their ranges, on a rejected verification or
-//! when the rounding test is undecided, every short path returns `None` and the general path
-//! runs (same result).
+//! so that the horizontal sum is exact) and returns its sum without folds; [`short32`] sums
+//! the exact binary32 squares in one pass.  Outside their ranges or on a rejected
+//! verification a short path returns `None`; when its rounding (`finish.rs`, done inside the
+//! ISA's `#[target_feature]` function) is undecided, the general path runs (same result).
 //!
 //! # NaN and Inf
 //!
 //! A NaN input makes `T`, `s` or `A` NaN and an infinity makes them infinite: the predicted
 //! block is rejected, the checked path finds `amax` infinite (or a NaN in a block whose
-//! `amax` is zero, or a NaN `s`) and marks the accumulator *special*; the caller then rescans
-//! the input: any NaN gives NaN, otherwise the result is `+Inf` (reference BLAS 3.12).
+//! `amax` is zero, or a NaN `s`) and the kernel call reports that it met one (the block is not
+//! added); the caller (`api.rs`) then scans that piece and records in the state whether it
+//! holds a NaN and/or an infinity: any NaN gives NaN, otherwise `+Inf` (reference BLAS
+//! 3.12).
 
 #![forbid(unsafe_code)]
 
 use crate::consts::{
-    pow2, ACCEPT_LOW, BIG_LIMIT, BIG_SCALE, ERR_UNIT, EXP_MASK, SHORT_RANGE_EXP, SIGMA_MAX,
-    SIGMA_MIN, SMALL_LIMIT, SMALL_SCALE, U as UNIT,
+    pow2, ACCEPT_LOW, BIG_LIMIT, BIG_SCALE, EXP_MASK, SHORT_RANGE_EXP, SIGMA_MAX, SIGMA_MIN,
+    SMALL_LIMIT, SMALL_SCALE, U as UNIT,
 };
 use crate::format::{exponent, ldexp};
 use crate::sumsq::{Part, SumSq};
@@ -179,12 +173,25 @@ pub(crate) const SHORT32_MAX: usize = 1 << 18;
 /// At most this many blocks' worth of chunks go through the one-block paths.
 pub(crate) const SHORT_BLOCKS: usize = 16;
 
+/// The lane operations of the error-free step ([`lane_step`]), for lanes of any precision
+/// (binary64 lanes of every ISA, and the binary32 lanes of AVX-512's native path).
+pub(crate) trait Arith: Copy {
+    /// `self + o`.
+    fn add(self, o: Self) -> Self;
+    /// `self - o`.
+    fn sub(self, o: Self) -> Self;
+    /// `self * b + c` with one rounding.
+    fn fma(self, b: Self, c: Self) -> Self;
+    /// `self * b - c` with one rounding.
+    fn fms(self, b: Self, c: Self) -> Self;
+}
+
 /// A short vector of binary64 lanes: the operations the kernel bodies need.
 ///
 /// Implemented by `f64` itself (one lane, the portable path) and by the per-ISA types in
 /// `arch/`.  Every method is `#[inline(always)]` in the implementations so that the generic
 /// bodies are compiled once per ISA, inside that ISA's `#[target_feature]` function.
-pub(crate) trait Lanes: Copy {
+pub(crate) trait Lanes: Arith {
     /// Number of lanes (`<= MAX_LANES`).
     const N: usize;
     /// True when `f64::mul_add` compiles to a hardware FMA in this ISA's functions.
@@ -199,14 +206,6 @@ pub(crate) trait Lanes: Copy {
     fn max(self, o: Self) -> Self;
     /// `self * o`.
     fn mul(self, o: Self) -> Self;
-    /// `self + o`.
-    fn add(self, o: Self) -> Self;
-    /// `self - o`.
-    fn sub(self, o: Self) -> Self;
-    /// `self * b + c` with one rounding.
-    fn fma(self, b: Self, c: Self) -> Self;
-    /// `self * b - c` with one rounding.
-    fn fms(self, b: Self, c: Self) -> Self;
     /// Maximum over the lanes (NaN-free input).
     fn reduce_max(self) -> f64;
     /// Sum over the lanes, in an order fixed per ISA.
@@ -226,6 +225,25 @@ pub(crate) trait Load<V, const U: usize> {
     type Item<'a>;
     /// The `U` vectors of the item (lanes past the end of a partial chunk are zero).
     fn load(item: &Self::Item<'_>) -> [V; U];
+}
+
+impl Arith for f64 {
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        self + o
+    }
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        self - o
+    }
+    #[inline(always)]
+    fn fma(self, b: Self, c: Self) -> Self {
+        self.mul_add(b, c)
+    }
+    #[inline(always)]
+    fn fms(self, b: Self, c: Self) -> Self {
+        self.mul_add(b, -c)
+    }
 }
 
 impl Lanes for f64 {
@@ -254,22 +272,6 @@ impl Lanes for f64 {
     #[inline(always)]
     fn mul(self, o: Self) -> Self {
         self * o
-    }
-    #[inline(always)]
-    fn add(self, o: Self) -> Self {
-        self + o
-    }
-    #[inline(always)]
-    fn sub(self, o: Self) -> Self {
-        self - o
-    }
-    #[inline(always)]
-    fn fma(self, b: Self, c: Self) -> Self {
-        self.mul_add(b, c)
-    }
-    #[inline(always)]
-    fn fms(self, b: Self, c: Self) -> Self {
-        self.mul_add(b, -c)
     }
     #[inline(always)]
     fn reduce_max(self) -> f64 {
@@ -442,9 +444,25 @@ fn pow2_above(v: f64) -> f64 {
     ldexp(1.0, exponent(v) + 1)
 }
 
-/// One element of one lane: `T' = fma(x,x,T)`, `q = T' - T` (exact), `L += fma(x,x,-q)`.
+/// One error-free step of one accumulator lane, in any lane precision `p` (binary64:
+/// `p = 53`; binary32: `p = 24`): `T' = fma(x,x,T)`, `q = T' - T`, `L += fma(x,x,-q)`.
+///
+/// This is the one error-free step of every accumulation body; its bound is derived here
+/// once and evaluated by [`eft_bound`].  With `u = 2^-p` and an offset `sigma` (a power of
+/// two), write `g = 2^(1-p) sigma`, the spacing of `[sigma, 2 sigma)`.  While the lane's
+/// `T` stays in `[sigma, 3 sigma)` (the acceptance tests guarantee it, module
+/// documentation): `T` and `T'` are multiples of `g`, so `q = T' - T` (a multiple of `g`
+/// below `2 sigma = 2^p g`) is exact; the step's rounding error `e = x^2 - q` has
+/// `|e| <= ulp(T')/2 <= g`; `r = RN(e)` adds at most `u |e| <= 2^(1-2p) sigma` (or half the
+/// smallest subnormal `2^(emin-1)`); `|L_j| <= 1.01 j g` and its `j`-th addition costs
+/// `u |L_j|`.  Over `m` steps a lane errs by at most `2^(1-2p) sigma (0.505 m^2 + 1.505 m)`
+/// plus `m 2^emin`; combining `U <= 8` lanes' `L` pairwise (3 levels of `u |partial|`)
+/// adds `3.03 m 2^(1-2p) sigma` per lane.  For `sigma >= 2^(emin + 2p - 2)` (binary64:
+/// `2^-970`, `SIGMA_MIN = 2^-960`; binary32: `2^-103`, `SIGMA32_MIN = 2^-100`) the
+/// subnormal terms fit in the rest of `(m^2 + 7m) 2^(1-2p) sigma` per lane; [`eft_bound`]
+/// doubles that as a margin: `(m^2 + 7m) 2^(2-2p) sigma` (binary64: `2^-104`).
 #[inline(always)]
-fn lane_step<V: Lanes>(x: V, t: &mut V, l: &mut V) {
+pub(crate) fn lane_step<V: Arith>(x: V, t: &mut V, l: &mut V) {
     let t2 = x.fma(x, *t);
     let q = t2.sub(*t);
     let r = x.fms(x, q);
@@ -551,8 +569,8 @@ fn eft_block<V: Lanes, L: Load<V, U>, const U: usize>(
     eft_lanes(t, l, sigma)
 }
 
-/// `max |x|` over a block (NaN ignored) and whether a NaN was seen among lanes whose
-/// maximum stayed 0.
+/// `max |x|` over a block (NaN ignored: a block of NaNs and zeros gives 0, see
+/// [`has_nan`]).
 #[inline(always)]
 fn amax_block<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>]) -> f64 {
     let mut mx = [V::splat(0.0); U];
@@ -581,16 +599,14 @@ fn has_nan<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>]) -> bool
     acc.any_nan()
 }
 
-/// The bound of the error-free accumulation (module documentation, "Why an accepted block
-/// is exact up to the bound"), written once for every binary64 path: `lanes` accumulator
-/// lanes of at most `m` steps each with offset `sigma` contribute at most
-/// `lanes (m^2 + 7m) 2^-104 sigma`, which covers `lanes ((m^2 + 6m) 2^-104 sigma +
-/// 2m 2^-1074)` because `sigma >= 2^-960` gives `2^-1073 < 2^-104 sigma` (and keeps the
-/// arithmetic away from subnormal numbers, which are slow on some CPUs).
+/// The bound of [`lane_step`]'s accumulation, written once for every path: `lanes`
+/// accumulator lanes of precision `p` with at most `m` steps each and offset `sigma`
+/// (within the range stated there), their error sums combined pairwise over at most 8
+/// accumulators, err by at most `lanes (m^2 + 7m) 2^(2-2p) sigma`.
 #[inline(always)]
-fn eft_bound(lanes: usize, m: usize, sigma: f64) -> f64 {
+pub(crate) fn eft_bound(lanes: usize, m: usize, sigma: f64, p: i32) -> f64 {
     let m = m as f64;
-    lanes as f64 * (m * m + 7.0 * m) * ERR_UNIT * sigma
+    lanes as f64 * (m * m + 7.0 * m) * pow2(2 - 2 * p) * sigma
 }
 
 /// The bound of a horizontal sum of the `lanes` error sums `L` of [`eft_bound`]'s
@@ -668,7 +684,7 @@ fn block64<V: Lanes, L: Load<V, U>, const U: usize, const M: usize>(
         if s.all_lt(V::splat(2.0 * sigma)) {
             let total = s.reduce_add();
             if total >= ACCEPT_LOW * sigma {
-                run.fold(class, s, l, eft_bound(lanes, m, sigma));
+                run.fold(class, s, l, eft_bound(lanes, m, sigma, 53));
                 predict(run, class, total, m, M);
                 return;
             }
@@ -696,7 +712,7 @@ fn block64<V: Lanes, L: Load<V, U>, const U: usize, const M: usize>(
         run.special = true;
         return;
     }
-    run.fold(class, s, l, eft_bound(lanes, m, sigma));
+    run.fold(class, s, l, eft_bound(lanes, m, sigma, 53));
     predict(run, class, s.reduce_add(), m, M);
 }
 
@@ -823,7 +839,7 @@ pub(crate) fn short64<
     let lo = l.reduce_add();
     let m = chunks.len() + usize::from(tail.is_some());
     let lanes = V::N * U;
-    let err = eft_bound(lanes, m, sigma) + hsum_bound(lanes, m, sigma);
+    let err = eft_bound(lanes, m, sigma, 53) + hsum_bound(lanes, m, sigma);
     Some(Part { hi, lo, err })
 }
 
@@ -874,7 +890,7 @@ pub(crate) fn small64<V: Lanes, const K: usize>(xs: [V; K]) -> Option<Part> {
     }
     let hi = t.sub(sig).reduce_add();
     let lo = l.reduce_add();
-    let err = eft_bound(V::N, K, sigma) + hsum_bound(V::N, K, sigma);
+    let err = eft_bound(V::N, K, sigma, 53) + hsum_bound(V::N, K, sigma);
     Some(Part { hi, lo, err })
 }
 

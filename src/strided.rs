@@ -14,6 +14,7 @@
 //!
 //! For complex types (`[T; 2]`, interleaved real and imaginary parts) `incx` counts complex
 //! elements and both parts of each element are summed.
+#![forbid(unsafe_code)]
 
 use crate::format::{Format, F32, F64};
 
@@ -200,7 +201,31 @@ pub(crate) enum Shape<'a> {
 }
 
 /// Size of the gather buffer in binary64 values (16 KiB on the stack).
-pub(crate) const GATHER: usize = 2048;
+const GATHER: usize = 2048;
+
+/// The one strided walker: the elements produced by `next` (until it returns `None`),
+/// widened to binary64 components and handed to `f` in chunks of at most [`GATHER`] values.
+/// Used by [`Strided`] (elements of a checked slice) and by the C adapters for misaligned
+/// data (elements read one by one without alignment).
+pub(crate) fn gather<T: Element>(next: &mut dyn FnMut() -> Option<T>, f: &mut dyn FnMut(&[f64])) {
+    let mut buf = [0.0f64; GATHER];
+    let mut len = 0;
+    while let Some(e) = next() {
+        for k in 0..T::PARTS {
+            if let Some(slot) = buf.get_mut(len) {
+                *slot = e.part(k);
+                len += 1;
+            }
+        }
+        if len + T::PARTS > GATHER {
+            f(buf.get(..len).unwrap_or(&[]));
+            len = 0;
+        }
+    }
+    if len > 0 {
+        f(buf.get(..len).unwrap_or(&[]));
+    }
+}
 
 /// A checked strided view of `n` elements of type `T`.
 #[derive(Clone, Copy, Debug)]
@@ -332,22 +357,7 @@ impl<T: Element> ChunkSource for Strided<'_, T> {
                 return;
             }
         }
-        let mut buf = [0.0f64; GATHER];
-        let mut len = 0;
-        for &e in self.data.iter().step_by(self.stride) {
-            for k in 0..T::PARTS {
-                if let Some(slot) = buf.get_mut(len) {
-                    *slot = e.part(k);
-                    len += 1;
-                }
-            }
-            if len + T::PARTS > GATHER {
-                f(buf.get(..len).unwrap_or(&[]));
-                len = 0;
-            }
-        }
-        if len > 0 {
-            f(buf.get(..len).unwrap_or(&[]));
-        }
+        let mut elems = self.data.iter().step_by(self.stride).copied();
+        gather(&mut || elems.next(), f);
     }
 }

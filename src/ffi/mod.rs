@@ -13,7 +13,7 @@
 //!   native functions, and a non-zero status from the `_checked` functions.
 
 use crate::format::Format;
-use crate::strided::{required_len, ChunkSource, Element, Strided, GATHER};
+use crate::strided::{gather, required_len, ChunkSource, Element, Strided};
 
 pub mod native;
 pub mod state;
@@ -61,27 +61,19 @@ impl<T: Element> ChunkSource for Unaligned<T> {
         if self.stride == 0 {
             return;
         }
-        let mut buf = [0.0f64; GATHER];
-        let mut len = 0;
-        for i in 0..self.n {
+        let mut i = 0;
+        let mut next = || {
+            if i >= self.n {
+                return None;
+            }
             // SAFETY: i < n, so i * stride <= (n - 1) * stride, which `raw_view` checked to be
             // inside the caller's span without overflow; the pointer arithmetic stays within
             // that allocation, and read_unaligned has no alignment requirement.
             let e = unsafe { self.base.add(i * self.stride).read_unaligned() };
-            for k in 0..T::PARTS {
-                if let Some(slot) = buf.get_mut(len) {
-                    *slot = e.part(k);
-                    len += 1;
-                }
-            }
-            if len + T::PARTS > GATHER {
-                f(buf.get(..len).unwrap_or(&[]));
-                len = 0;
-            }
-        }
-        if len > 0 {
-            f(buf.get(..len).unwrap_or(&[]));
-        }
+            i += 1;
+            Some(e)
+        };
+        gather(&mut next, f);
     }
 }
 

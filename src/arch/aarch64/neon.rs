@@ -7,8 +7,8 @@
 
 use super::super::padded;
 use crate::kernel::{
-    self, accumulate32, accumulate64, short32, short64, Lanes, Load, MAX_LANES, SHORT_BLOCKS,
-    SMALL_MAX,
+    self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
+    SHORT_BLOCKS, SMALL_MAX,
 };
 use crate::sumsq::{Part, SumSq};
 use core::arch::aarch64::*;
@@ -43,6 +43,29 @@ pub(crate) fn is_available() -> bool {
 #[derive(Clone, Copy)]
 struct V(float64x2_t);
 
+impl Arith for V {
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        // SAFETY: NEON is available.
+        V(unsafe { vaddq_f64(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        // SAFETY: NEON is available.
+        V(unsafe { vsubq_f64(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn fma(self, b: Self, c: Self) -> Self {
+        // SAFETY: NEON is available.  vfmaq_f64(c, a, b) = c + a * b, one rounding.
+        V(unsafe { vfmaq_f64(c.0, self.0, b.0) })
+    }
+    #[inline(always)]
+    fn fms(self, b: Self, c: Self) -> Self {
+        // SAFETY: NEON is available.  a * b - c = (-c) + a * b, one rounding.
+        V(unsafe { vfmaq_f64(vnegq_f64(c.0), self.0, b.0) })
+    }
+}
+
 impl Lanes for V {
     const N: usize = 2;
     const HAS_FMA: bool = true;
@@ -72,26 +95,6 @@ impl Lanes for V {
     fn mul(self, o: Self) -> Self {
         // SAFETY: NEON is available.
         V(unsafe { vmulq_f64(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn add(self, o: Self) -> Self {
-        // SAFETY: NEON is available.
-        V(unsafe { vaddq_f64(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn sub(self, o: Self) -> Self {
-        // SAFETY: NEON is available.
-        V(unsafe { vsubq_f64(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn fma(self, b: Self, c: Self) -> Self {
-        // SAFETY: NEON is available.  vfmaq_f64(c, a, b) = c + a * b, one rounding.
-        V(unsafe { vfmaq_f64(c.0, self.0, b.0) })
-    }
-    #[inline(always)]
-    fn fms(self, b: Self, c: Self) -> Self {
-        // SAFETY: NEON is available.  a * b - c = (-c) + a * b, one rounding.
-        V(unsafe { vfmaq_f64(vnegq_f64(c.0), self.0, b.0) })
     }
     #[inline(always)]
     fn reduce_max(self) -> f64 {

@@ -7,8 +7,8 @@
 //! `vmaskmovpd` / `vmaskmovps` (no access to masked-off lanes).
 
 use crate::kernel::{
-    self, accumulate32, accumulate64, short32, short64, Lanes, Load, MAX_LANES, SHORT_BLOCKS,
-    SMALL_MAX,
+    self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
+    SHORT_BLOCKS, SMALL_MAX,
 };
 use crate::sumsq::{Part, SumSq};
 use core::arch::x86_64::*;
@@ -43,6 +43,29 @@ pub(crate) fn is_available() -> bool {
 #[derive(Clone, Copy)]
 struct V(__m256d);
 
+impl Arith for V {
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        // SAFETY: AVX is available.
+        V(unsafe { _mm256_add_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        // SAFETY: AVX is available.
+        V(unsafe { _mm256_sub_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn fma(self, b: Self, c: Self) -> Self {
+        // SAFETY: FMA is available.
+        V(unsafe { _mm256_fmadd_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn fms(self, b: Self, c: Self) -> Self {
+        // SAFETY: FMA is available.
+        V(unsafe { _mm256_fmsub_pd(self.0, b.0, c.0) })
+    }
+}
+
 impl Lanes for V {
     const N: usize = 4;
     const HAS_FMA: bool = true;
@@ -71,26 +94,6 @@ impl Lanes for V {
     fn mul(self, o: Self) -> Self {
         // SAFETY: AVX is available.
         V(unsafe { _mm256_mul_pd(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn add(self, o: Self) -> Self {
-        // SAFETY: AVX is available.
-        V(unsafe { _mm256_add_pd(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn sub(self, o: Self) -> Self {
-        // SAFETY: AVX is available.
-        V(unsafe { _mm256_sub_pd(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn fma(self, b: Self, c: Self) -> Self {
-        // SAFETY: FMA is available.
-        V(unsafe { _mm256_fmadd_pd(self.0, b.0, c.0) })
-    }
-    #[inline(always)]
-    fn fms(self, b: Self, c: Self) -> Self {
-        // SAFETY: FMA is available.
-        V(unsafe { _mm256_fmsub_pd(self.0, b.0, c.0) })
     }
     #[inline(always)]
     fn reduce_max(self) -> f64 {

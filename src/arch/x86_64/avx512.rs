@@ -7,10 +7,10 @@
 //! binary32 vectors of 4096 to 2^18 components run the error-free steps natively in 16
 //! binary32 lanes (`short32_native`; proof in `kernel.rs`, "Native binary32 lanes").
 
-use crate::consts::{pow2, SIGMA32_MAX, SIGMA32_MIN};
+use crate::consts::{pow2, EXP_MASK, SIGMA32_MAX, SIGMA32_MIN};
 use crate::kernel::{
-    self, accumulate32, accumulate64, short32, short64, Lanes, Load, MAX_LANES, SHORT_BLOCKS,
-    SMALL_MAX,
+    self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
+    SHORT_BLOCKS, SMALL_MAX,
 };
 use crate::sumsq::{Part, SumSq};
 use core::arch::x86_64::*;
@@ -45,6 +45,29 @@ pub(crate) fn is_available() -> bool {
 #[derive(Clone, Copy)]
 struct V(__m512d);
 
+impl Arith for V {
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_add_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_sub_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn fma(self, b: Self, c: Self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_fmadd_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn fms(self, b: Self, c: Self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V(unsafe { _mm512_fmsub_pd(self.0, b.0, c.0) })
+    }
+}
+
 impl Lanes for V {
     const N: usize = 8;
     const HAS_FMA: bool = true;
@@ -73,26 +96,6 @@ impl Lanes for V {
     fn mul(self, o: Self) -> Self {
         // SAFETY: AVX-512F is available.
         V(unsafe { _mm512_mul_pd(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn add(self, o: Self) -> Self {
-        // SAFETY: AVX-512F is available.
-        V(unsafe { _mm512_add_pd(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn sub(self, o: Self) -> Self {
-        // SAFETY: AVX-512F is available.
-        V(unsafe { _mm512_sub_pd(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn fma(self, b: Self, c: Self) -> Self {
-        // SAFETY: AVX-512F is available.
-        V(unsafe { _mm512_fmadd_pd(self.0, b.0, c.0) })
-    }
-    #[inline(always)]
-    fn fms(self, b: Self, c: Self) -> Self {
-        // SAFETY: AVX-512F is available.
-        V(unsafe { _mm512_fmsub_pd(self.0, b.0, c.0) })
     }
     #[inline(always)]
     fn reduce_max(self) -> f64 {
@@ -436,19 +439,41 @@ const MB32: usize = 64;
 /// it the widening path is faster).
 const NATIVE32_MIN: usize = 4096;
 
-/// One error-free step in 16 binary32 lanes: `T' = fma(x,x,T)`, `q = T' - T`,
-/// `L += fma(x,x,-q)` (module documentation of `kernel.rs`, "Native binary32 lanes").
+/// Sixteen binary32 lanes, for the error-free step of the native path.  Private: created only
+/// inside this module's `#[target_feature]` trampolines (as `V`).
+#[derive(Clone, Copy)]
+struct V32(__m512);
+
+impl Arith for V32 {
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        // SAFETY: AVX-512F is available (see the type's documentation).
+        V32(unsafe { _mm512_add_ps(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V32(unsafe { _mm512_sub_ps(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn fma(self, b: Self, c: Self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V32(unsafe { _mm512_fmadd_ps(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn fms(self, b: Self, c: Self) -> Self {
+        // SAFETY: AVX-512F is available.
+        V32(unsafe { _mm512_fmsub_ps(self.0, b.0, c.0) })
+    }
+}
+
+/// [`kernel::lane_step`] in 16 binary32 lanes.
 #[inline(always)]
 fn step32(x: __m512, t: &mut __m512, l: &mut __m512) {
-    // SAFETY: AVX-512F is available (only called from `short32_native`, itself only
-    // reached from the `small32` body, inside the trampolines).
-    unsafe {
-        let t2 = _mm512_fmadd_ps(x, x, *t);
-        let q = _mm512_sub_ps(t2, *t);
-        let r = _mm512_fmsub_ps(x, x, q);
-        *l = _mm512_add_ps(*l, r);
-        *t = t2;
-    }
+    let (mut tv, mut lv) = (V32(*t), V32(*l));
+    kernel::lane_step(V32(x), &mut tv, &mut lv);
+    *t = tv.0;
+    *l = lv.0;
 }
 
 /// `t[start..start + 16]` as binary32 lanes, zeros past the end (masked load).
@@ -482,14 +507,15 @@ fn pair_sum_ps(v: [__m512; U]) -> __m512 {
     }
 }
 
-/// The native binary32 path for contiguous binary32 vectors of up to `SHORT_MAX` components:
+/// The native binary32 path for contiguous binary32 vectors of `NATIVE32_MIN ..=
+/// SHORT32_MAX` components (the `small32` body sends them here):
 /// the error-free steps run in binary32 lanes (16 per vector, `U` accumulators), in
 /// sub-blocks of at most `MB32` steps per lane whose lane results are summed over the
 /// accumulators in binary32 (`sum (T_u - sigma)` exact, `sum L_u` with a bound), widened
 /// and summed in binary64.  Offset from the first chunk, verified per sub-block; bound and
-/// proof in the module documentation of `kernel.rs` ("Native binary32 lanes").  `None`: not
-/// decided here (first chunk zero or outside the range of the offset, a sub-block rejected,
-/// NaN/Inf, undecided rounding): the widening path then runs.
+/// proof in the module documentation of `kernel.rs` ("Native binary32 lanes").  Returns the
+/// sum with its bound; `None` (first chunk zero or outside the range of the offset, a
+/// sub-block rejected, NaN/Inf): the widening one-block path then runs.
 #[inline(always)]
 fn short32_native(x: &[f32]) -> Option<Part> {
     let (c, t) = x.as_chunks::<CH32>();
@@ -521,7 +547,7 @@ fn short32_native(x: &[f32]) -> Option<Part> {
     let a = f64::from(a);
     // sigma = 2^(floor(log2(U m a^2)) + 1) > U m a^2 (a normal binary64 number).
     let v = (U * m) as f64 * a * a;
-    let sigma = f64::from_bits((v.to_bits() & 0x7ff0_0000_0000_0000) + (1u64 << 52));
+    let sigma = f64::from_bits((v.to_bits() & EXP_MASK) + (1u64 << 52));
     if !(SIGMA32_MIN..=SIGMA32_MAX).contains(&sigma) {
         return None;
     }
@@ -597,9 +623,8 @@ fn short32_native(x: &[f32]) -> Option<Part> {
         let hi = _mm512_reduce_add_pd(_mm512_add_pd(d0, d1));
         let lo = _mm512_reduce_add_pd(_mm512_add_pd(l0, l1));
         let (mf, ns) = (m as f64, nsub as f64);
-        let err =
-            16.0 * ns * (U as f64 * 1.01 * (mf * mf + 4.0 * mf) + 49.0 * mf) * pow2(-48) * sigma
-                + 16.0 * 4.2 * mf * ns * (ns + 9.0) * pow2(-76) * sigma;
+        let err = ns * kernel::eft_bound(16 * U, m, sigma, 24)
+            + 16.0 * 4.2 * mf * ns * (ns + 9.0) * pow2(-76) * sigma;
         Some(Part { hi, lo, err })
     }
 }
