@@ -26,7 +26,7 @@ const BLAS_FNS: &[&str] = &[
 ];
 
 /// Public constants of the Rust API that have C counterparts of their own in `src/ffi/`.
-const RUST_ONLY: &[&str] = &["SUMSQ_BYTES", "EXACT_SUMSQ_BYTES", "PAR_MIN"];
+const RUST_ONLY: &[&str] = &["SUMSQ_BYTES", "EXACT_SUMSQ_BYTES", "PAR_MIN", "MAX_THREADS"];
 
 fn main() {
     let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));

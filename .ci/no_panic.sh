@@ -4,8 +4,9 @@
 #  2. the release libsafenorm.so does not reference the unwinder's raise function (so no
 #     unwinding panic runtime was linked);
 #  3. no panicking function of core/alloc/std is reachable, in the static call graph, from any
-#     exported symbol or any safenorm function (.ci/no_panic.py; the one documented exception
-#     is std::env, used once per process to read SAFENORM_ISA).
+#     exported symbol or any safenorm function (.ci/no_panic.py; the documented exceptions are
+#     std::env, used once per process to read SAFENORM_ISA and SAFENORM_NUM_THREADS, and
+#     std::thread, which starts the scoped threads of long vectors).
 # Runtime: one release build of the library (~15-60 s cold, ~1 s warm) plus ~2 s of analysis.
 set -euo pipefail
 cd "$(dirname "$0")/.."

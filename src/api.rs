@@ -252,8 +252,9 @@ fn add_view<T: Element>(st: &mut SumSq, v: &Strided<'_, T>, k: &Kernels) {
 
 /// Adds a view through the block kernels, split over threads when it is long.
 fn add_blocks<T: Element>(st: &mut SumSq, v: &Strided<'_, T>, k: &Kernels) {
-    if let Some(parts) = threads::split(v) {
-        threads::add_parallel(st, &parts, &|s: &mut SumSq, p: &Strided<'_, T>| {
+    let pieces = threads::split(v);
+    if pieces > 1 {
+        threads::add_parallel(st, v, pieces, &|s: &mut SumSq, p: &Strided<'_, T>| {
             add_blocks_serial(s, p, k)
         });
         return;

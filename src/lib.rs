@@ -63,7 +63,7 @@ pub use api::{
 pub use dispatch::Isa;
 pub use strided::{required_len, ChunkSource, Element, Strided, ViewError};
 pub use sumsq::{ExactSumSq, StateError, SumSq, EXACT_SUMSQ_BYTES, SUMSQ_BYTES};
-pub use threads::{num_threads, set_num_threads, PAR_MIN};
+pub use threads::{num_threads, set_num_threads, MAX_THREADS, PAR_MIN};
 
 #[doc(hidden)]
 pub use format::{Format, F32 as FORMAT_F32, F64 as FORMAT_F64};

@@ -269,30 +269,28 @@ impl<'a, T: Element> Strided<'a, T> {
         self.n
     }
 
-    /// `k` views of consecutive runs of elements, as equal in length as possible, that
-    /// together hold every element of this view once (fewer when `n < k`; none when empty).
-    pub(crate) fn pieces(&self, k: usize) -> Vec<Strided<'a, T>> {
-        let k = k.clamp(1, self.n.max(1));
-        let (base, extra) = (self.n / k, self.n % k);
-        let mut out = Vec::with_capacity(k);
-        let mut start = 0usize;
-        for i in 0..k {
-            let len = base + usize::from(i < extra);
-            if len == 0 {
-                continue;
-            }
-            // start + len <= n, so both ends lie inside the span checked by `new`.
-            let from = start * self.stride;
-            let to = from + (len - 1) * self.stride + 1;
-            let data = self.data.get(from..to).unwrap_or(&[]);
-            out.push(Strided {
-                data,
-                n: len,
-                stride: self.stride,
-            });
-            start += len;
+    /// Piece `i` of `k` (`i < k`): the views of consecutive runs of elements, as equal in
+    /// length as possible, that together hold every element of this view once, in order;
+    /// `None` for an empty piece (`n < k`) or `i >= k`.
+    pub(crate) fn piece(&self, i: usize, k: usize) -> Option<Strided<'a, T>> {
+        if i >= k {
+            return None;
         }
-        out
+        let (base, extra) = (self.n / k, self.n % k);
+        let len = base + usize::from(i < extra);
+        if len == 0 {
+            return None;
+        }
+        // start + len <= n, so both ends lie inside the span checked by `new`.
+        let start = i * base + i.min(extra);
+        let from = start * self.stride;
+        let to = from + (len - 1) * self.stride + 1;
+        let data = self.data.get(from..to)?;
+        Some(Strided {
+            data,
+            n: len,
+            stride: self.stride,
+        })
     }
 
     /// True when the view has no elements.

@@ -11,13 +11,13 @@
 //!   `PAR_MIN / 2` components each; a count of 1 never starts a thread.
 //! * Threads are scoped (`std::thread::scope`): none outlives the call, there is no pool, so
 //!   nothing is left in a broken state by `fork`, and concurrent callers each get their own.
-//!   If a thread cannot be started, its piece is added by the calling thread.
+//!   If a thread cannot be started, its piece is added by the calling thread.  At most
+//!   [`MAX_THREADS`] threads; nothing is allocated.
 #![forbid(unsafe_code)]
 
 use crate::strided::{Element, Strided};
 use crate::sumsq::SumSq;
 use core::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 
 /// Shortest view (in real components) that is split over threads.  Measured on the
 /// project's machines (`benches/nrm2.rs`, group `threads`): starting and joining a scoped
@@ -42,60 +42,78 @@ pub fn num_threads() -> usize {
     }
 }
 
+/// The default count, computed on first use and cached (0: not yet; the race on the first
+/// use is benign, every thread computes the same value).
+static DEFAULT: AtomicUsize = AtomicUsize::new(0);
+
 fn default_threads() -> usize {
-    static DEFAULT: OnceLock<usize> = OnceLock::new();
-    *DEFAULT.get_or_init(|| {
-        let env = std::env::var("SAFENORM_NUM_THREADS")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n >= 1);
-        env.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-    })
+    match DEFAULT.load(Ordering::Relaxed) {
+        0 => {
+            let env = std::env::var("SAFENORM_NUM_THREADS")
+                .ok()
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .filter(|&n| n >= 1);
+            let n = env
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+                .max(1);
+            DEFAULT.store(n, Ordering::Relaxed);
+            n
+        }
+        n => n,
+    }
 }
 
-/// The pieces of a long view (`None`: add it in this thread).
-pub(crate) fn split<'a, T: Element>(v: &Strided<'a, T>) -> Option<Vec<Strided<'a, T>>> {
+/// Most threads a view is split over.
+pub const MAX_THREADS: usize = 64;
+
+/// The number of pieces a view is split into (1: add it in this thread).
+pub(crate) fn split<T: Element>(v: &Strided<'_, T>) -> usize {
     let comps = v.len().saturating_mul(T::PARTS);
     if comps < PAR_MIN {
-        return None;
+        return 1;
     }
-    let t = num_threads().min(comps / (PAR_MIN / 2)).min(256);
-    if t <= 1 {
-        return None;
-    }
-    Some(v.pieces(t))
+    num_threads()
+        .min(comps / (PAR_MIN / 2))
+        .clamp(1, MAX_THREADS)
 }
 
-/// Adds every piece to its own state, the first in this thread and the others in scoped
-/// threads, then merges them into `st` in piece order.
+/// Adds the `k` pieces of `v` (`Strided::piece`) each to its own state, the first in this
+/// thread and the others in scoped threads, then merges them into `st` in piece order.
+/// No allocation: the states and handles live in arrays of `MAX_THREADS`.
 pub(crate) fn add_parallel<'a, T: Element>(
     st: &mut SumSq,
-    parts: &[Strided<'a, T>],
+    v: &Strided<'a, T>,
+    k: usize,
     add: &(dyn Fn(&mut SumSq, &Strided<'a, T>) + Sync),
 ) {
-    let one = |p: &Strided<'a, T>| {
+    let k = k.clamp(1, MAX_THREADS);
+    let one = |i: usize| {
         let mut s = SumSq::new();
-        add(&mut s, p);
+        if let Some(p) = v.piece(i, k) {
+            add(&mut s, &p);
+        }
         s
     };
-    let states: Vec<SumSq> = std::thread::scope(|scope| {
-        let mut rest = parts.iter();
-        let first = rest.next();
-        let started: Vec<_> = rest
-            .map(|p| {
-                let b = std::thread::Builder::new().name("safenorm".into());
-                (p, b.spawn_scoped(scope, move || one(p)).ok())
-            })
-            .collect();
-        let mut out: Vec<SumSq> = first.map(one).into_iter().collect();
-        for (p, h) in started {
-            // A thread that could not be started, or (impossible: kernels do not panic, and
-            // release builds abort on panic) that panicked: its piece is added here.
-            out.push(h.and_then(|h| h.join().ok()).unwrap_or_else(|| one(p)));
+    let mut states = [SumSq::new(); MAX_THREADS];
+    std::thread::scope(|scope| {
+        let mut handles: [Option<std::thread::ScopedJoinHandle<'_, SumSq>>; MAX_THREADS] =
+            [const { None }; MAX_THREADS];
+        for (i, h) in handles.iter_mut().enumerate().take(k).skip(1) {
+            *h = std::thread::Builder::new()
+                .spawn_scoped(scope, move || one(i))
+                .ok();
         }
-        out
+        for (i, (s, h)) in states.iter_mut().zip(handles.iter_mut()).enumerate().take(k) {
+            *s = match h.take() {
+                // A thread that panicked (impossible: kernels do not panic, and release builds
+                // abort on panic): its piece is added again here.
+                Some(h) => h.join().unwrap_or_else(|_| one(i)),
+                // The first piece, or a thread that could not be started.
+                None => one(i),
+            };
+        }
     });
-    for s in &states {
+    for s in states.iter().take(k) {
         // Cannot fail: the pieces hold fewer than 2^64 elements in all.
         let _ = st.merge(s);
     }
