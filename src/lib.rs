@@ -25,10 +25,40 @@
 //!
 //! ## Algorithm
 //!
-//! A fast error-free accumulation of the squares in double-double with a rigorous running
-//! error bound (`kernel.rs`), a correctly rounded square root when the bound decides the
-//! rounding, and otherwise (rarely: near-ties) an exact big-integer sum of squares
-//! (`exact.rs`).  Binary32 data are widened exactly and rounded once at the end.
+//! Every path adds the data to one sum-of-squares state ([`SumSq`], `sumsq.rs`): a fast
+//! error-free accumulation of the squares in double-double per scale class with a rigorous
+//! running error bound (`kernel.rs`, instantiated per ISA in `arch/`).  One finish
+//! (`finish.rs`) rounds a state: a correctly rounded square root when the bound decides the
+//! rounding, and otherwise (rarely: near-ties) the exact state ([`ExactSumSq`], a
+//! fixed-point big-integer sum of squares, `exact.rs`).  Binary32 data are widened exactly
+//! and rounded once at the end.
+//!
+//! ## Pieces, merges, threads
+//!
+//! States can be added to in pieces, merged in any order and tree, copied as plain bytes to
+//! other threads, processes or machines: the rounded result is the norm of everything added
+//! ([`SumSq`]).  Long vectors are split over threads this way (`threads.rs`,
+//! [`set_num_threads`]); the result does not depend on the thread count.
+//!
+//! ```
+//! use safenorm::{ExactSumSq, Rounded, SumSq};
+//! let x: Vec<f64> = (1..=1000).map(|i| i as f64 * 1e300).collect();
+//! let (mut a, mut b) = (SumSq::new(), SumSq::new());
+//! a.add(&x[..300]);
+//! b.add(&x[300..]);
+//! let b = SumSq::from_bytes(&b.to_bytes()).unwrap(); // e.g. sent from another process
+//! a.merge(&b).unwrap();
+//! let r = match a.result_f64() {
+//!     Rounded::Correct(v) => v,
+//!     // Near-ties: the exact state over the same pieces decides.
+//!     Rounded::NeedExact(_) => {
+//!         let mut e = ExactSumSq::new();
+//!         e.add(&x);
+//!         e.result_f64()
+//!     }
+//! };
+//! assert_eq!(r, safenorm::norm(&x));
+//! ```
 //!
 //! ## Safety
 //!
