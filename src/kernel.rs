@@ -444,6 +444,18 @@ fn pow2_above(v: f64) -> f64 {
     ldexp(1.0, exponent(v) + 1)
 }
 
+/// A loader whose items are already vectors (one per chunk, one accumulator): the short
+/// paths `small64` / `small32` run the common bodies over their zero-padded vectors with it.
+pub(crate) struct Whole;
+
+impl<V: Lanes> Load<V, 1> for Whole {
+    type Item<'a> = V;
+    #[inline(always)]
+    fn load(v: &V) -> [V; 1] {
+        [*v]
+    }
+}
+
 /// One error-free step of one accumulator lane, in any lane precision `p` (binary64:
 /// `p = 53`; binary32: `p = 24`): `T' = fma(x,x,T)`, `q = T' - T`, `L += fma(x,x,-q)`.
 ///
@@ -872,24 +884,17 @@ pub(crate) fn short32<V: Lanes, L: Load<V, U>, LT: Load<V, U>, const U: usize>(
 /// (out of range, NaN/Inf).
 #[inline(always)]
 pub(crate) fn small64<V: Lanes, const K: usize>(xs: [V; K]) -> Option<Part> {
-    let mut p = V::splat(0.0);
-    for x in xs {
-        p = x.fma(x, p);
-    }
-    let p = p.reduce_add();
+    let p = sq_chunks::<V, Whole, Whole, 1>(&xs, None).reduce_add();
     // Also rejects NaN and Inf.
     if !(p >= pow2(-SHORT_RANGE_EXP) && p <= pow2(SHORT_RANGE_EXP)) {
         return None;
     }
     let sigma = pow2_normal(p, 2);
-    let sig = V::splat(sigma);
-    let mut t = sig;
-    let mut l = V::splat(0.0);
-    for x in xs {
-        lane_step(x, &mut t, &mut l);
-    }
-    let hi = t.sub(sig).reduce_add();
-    let lo = l.reduce_add();
+    let mut t = [V::splat(sigma)];
+    let mut l = [V::splat(0.0)];
+    eft_chunks::<V, Whole, 1, false>(&xs, None, &mut t, &mut l);
+    let hi = t[0].sub(V::splat(sigma)).reduce_add();
+    let lo = l[0].reduce_add();
     let err = eft_bound(V::N, K, sigma, 53) + hsum_bound(V::N, K, sigma);
     Some(Part { hi, lo, err })
 }
@@ -898,11 +903,7 @@ pub(crate) fn small64<V: Lanes, const K: usize>(xs: [V; K]) -> Option<Part> {
 /// accumulator of `K` steps, bound [`sq_bound`].  `None` for NaN/Inf.
 #[inline(always)]
 pub(crate) fn small32<V: Lanes, const K: usize>(xs: [V; K]) -> Option<Part> {
-    let mut p = V::splat(0.0);
-    for x in xs {
-        p = x.fma(x, p);
-    }
-    let p = p.reduce_add();
+    let p = sq_chunks::<V, Whole, Whole, 1>(&xs, None).reduce_add();
     if !(0.0..=f64::MAX).contains(&p) {
         return None;
     }
