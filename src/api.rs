@@ -70,7 +70,10 @@ pub fn active_isa() -> Isa {
 pub enum Rounded<T> {
     /// The correctly rounded norm.
     Correct(T),
-    /// A faithfully rounded norm (one of the two neighbours of the exact norm).
+    /// The bound cannot decide: the rounding of an approximation within it, a faithful
+    /// rounding (one of the two neighbours of the exact norm) for binary64 data and for
+    /// binary32 data finished in binary32; binary32 data finished in binary64 are accumulated
+    /// only to within `2^-32` (relative).
     NeedExact(T),
 }
 

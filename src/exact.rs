@@ -65,10 +65,11 @@ impl ExactSum {
         ExactSum { limbs }
     }
 
-    /// Adds `other` limb by limb with carries: exact, and independent of the order of merges
-    /// (a carry out of the top limb is dropped; unreachable for fewer than `2^64` squares of
-    /// finite binary64 numbers in all, see the module documentation).
-    pub(crate) fn merge(&mut self, other: &ExactSum) {
+    /// Adds `other` limb by limb with carries: exact, and independent of the order of merges.
+    /// Returns `true` when a carry left the top limb (the sum passed `2^(64 LIMBS - OFFSET)
+    /// = 2^2202`, which needs more than `2^64` squares of finite binary64 numbers in all; its
+    /// norm overflows every format, and the caller records it so).
+    pub(crate) fn merge(&mut self, other: &ExactSum) -> bool {
         let mut carry = false;
         for (a, &b) in self.limbs.iter_mut().zip(other.limbs.iter()) {
             let (s1, c1) = a.overflowing_add(b);
@@ -76,10 +77,12 @@ impl ExactSum {
             *a = s2;
             carry = c1 || c2;
         }
+        carry
     }
 
-    /// Adds `words * 2^shift` (in accumulator units), `words` little-endian.
-    fn add_words(&mut self, words: &[u64; 4], shift: u32) {
+    /// Adds `words * 2^shift` (in accumulator units), `words` little-endian.  Returns `true`
+    /// when bits or a carry fell past the top limb (see [`ExactSum::merge`]).
+    fn add_words(&mut self, words: &[u64; 4], shift: u32) -> bool {
         let limb = (shift / 64) as usize;
         let bit = shift % 64;
         // Spread the 256-bit value over five limbs at the shifted position.
@@ -94,12 +97,19 @@ impl ExactSum {
         }
         let mut carry = 0u64;
         let mut idx = limb;
+        let mut lost = false;
         for &s in spread.iter() {
-            if let Some(l) = self.limbs.get_mut(idx) {
-                let (a, c1) = l.overflowing_add(s);
-                let (b, c2) = a.overflowing_add(carry);
-                *l = b;
-                carry = u64::from(c1) + u64::from(c2);
+            match self.limbs.get_mut(idx) {
+                Some(l) => {
+                    let (a, c1) = l.overflowing_add(s);
+                    let (b, c2) = a.overflowing_add(carry);
+                    *l = b;
+                    carry = u64::from(c1) + u64::from(c2);
+                }
+                None => {
+                    lost |= s != 0 || carry != 0;
+                    carry = 0;
+                }
             }
             idx += 1;
         }
@@ -110,22 +120,27 @@ impl ExactSum {
                     *l = a;
                     carry = u64::from(c);
                 }
-                // Unreachable for sums of fewer than 2^64 squares of finite numbers (see the
-                // module documentation); saturating here keeps the function total.
-                None => break,
+                // Past the top limb: only for sums of more than 2^64 squares (module
+                // documentation); the caller records the overflow.
+                None => {
+                    lost = true;
+                    break;
+                }
             }
             idx += 1;
         }
+        lost
     }
 
     /// Adds `count * x^2` exactly; `x` must be finite (non-finite values are ignored).
-    pub(crate) fn add_square_times(&mut self, x: f64, count: u64) {
+    /// Returns `true` when the sum passed the accumulator's range (see [`ExactSum::merge`]).
+    pub(crate) fn add_square_times(&mut self, x: f64, count: u64) -> bool {
         if !x.is_finite() || count == 0 {
-            return;
+            return false;
         }
         let (m, e) = decompose(x);
         if m == 0 {
-            return;
+            return false;
         }
         let sq = u128::from(m) * u128::from(m); // < 2^106
         let lo = (sq as u64) as u128 * u128::from(count);
@@ -137,7 +152,7 @@ impl ExactSum {
         let w2 = ((mid >> 64) + (hi >> 64)) as u64;
         // shift = 2e + OFFSET >= -2148 + 2150 = 2.
         let shift = (2 * e + OFFSET) as u32;
-        self.add_words(&[w0, w1, w2, 0], shift);
+        self.add_words(&[w0, w1, w2, 0], shift)
     }
 
     /// Adds `S` to a fast state (`sumsq.rs`) as a double-double with a bound: the leading
@@ -177,7 +192,8 @@ impl ExactSum {
         let sq = u128::from(mant) * u128::from(mant);
         let shift = 2 * exp + OFFSET;
         debug_assert!(shift >= 0);
-        other.add_words(&[sq as u64, (sq >> 64) as u64, 0, 0], shift.max(0) as u32);
+        // Fits: mant^2 < 2^120 at a shift of at most 2 * 1024 + OFFSET.
+        let _ = other.add_words(&[sq as u64, (sq >> 64) as u64, 0, 0], shift.max(0) as u32);
         self.limbs.iter().rev().cmp(other.limbs.iter().rev())
     }
 

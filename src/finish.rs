@@ -49,8 +49,10 @@ use crate::sumsq::{two_sum, Part, SumSq};
 pub(crate) enum Finish {
     /// The correctly rounded norm (a value of the target format, `+Inf` on overflow, NaN).
     Value(f64),
-    /// The bound straddles a rounding boundary: a faithfully rounded value (one of the two
-    /// neighbours of the exact norm in the target format); the exact state decides.
+    /// The bound straddles a rounding boundary: the rounding of an approximation within the
+    /// bound (a faithful rounding, one of the two neighbours of the exact norm, whenever the
+    /// bound is below `2^-55` of the sum: always for binary64 data, whose bounds stay below
+    /// `2^-57`); the exact state decides.
     NeedExact(f64),
 }
 
@@ -131,9 +133,10 @@ fn need_exact(hi: f64, lo: f64, fmt: Format) -> Finish {
 }
 
 /// `sqrt(hi + lo)` rounded to nearest on the grid of `fmt` (`+Inf` past its largest finite
-/// value).  When the exact sum is within a bound far below the rounding resolution (every
-/// bound here is below `2^-57` relative), this is within one ulp of the exact norm: a
-/// faithful rounding.
+/// value).  When the exact sum is within `2^-55` (relative) of `hi + lo`, the root within
+/// `2^-56`, so this is within `0.5 + 2^-3` ulp of the exact norm: a faithful rounding.
+/// Binary64 data give bounds below `2^-57`; binary32 data (accumulated for binary32
+/// results) below `2^-32`.
 fn faithful(hi: f64, lo: f64, fmt: Format) -> f64 {
     let s = hi + lo;
     if s.is_nan() || s <= 0.0 {

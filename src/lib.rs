@@ -47,7 +47,7 @@
 //! a.add(&x[..300]);
 //! b.add(&x[300..]);
 //! let b = SumSq::from_bytes(&b.to_bytes()).unwrap(); // e.g. sent from another process
-//! a.merge(&b).unwrap();
+//! a.merge(&b);
 //! let r = match a.result_f64() {
 //!     Rounded::Correct(v) => v,
 //!     // Near-ties: the exact state over the same pieces decides.

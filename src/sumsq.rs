@@ -22,7 +22,13 @@
 //!
 //! Range: a class sum of fewer than `2^64` elements is below `2^64 * 2^848 = 2^912` class
 //! units (the largest scaled square is `2^848`, `consts.rs`), so every valid state has
-//! `hi <= 2^1000` ([`HI_MAX`]) and a merge that would leave that range is refused.
+//! `hi <= 2^1000` ([`HI_MAX`]).  Beyond that (states worth more than `2^64` elements, or
+//! crafted ones) nothing is refused and nothing is lost: a small or medium class that would
+//! pass `2^1000` is moved into the class above (scaled by `2^-1200`, exact), and a big class
+//! that would pass it means a sum of squares above `2^2200`, whose norm (above `2^1100`)
+//! overflows every format: the state records it as an infinity (the result is `+Inf`, or
+//! NaN if a NaN was added, exactly as IEEE 754 rounds it).  So adding and merging never fail
+//! and never depend on the order or the thread count.
 //!
 //! # The exact state ([`ExactSumSq`])
 //!
@@ -51,12 +57,13 @@
 //!
 //! A state of all zero bytes is also read as the empty state (so that a zero-initialised C
 //! struct is usable).  Anything else that is not a state written by this library (wrong tag
-//! or version, unknown flags, non-zero reserved bytes, a class with a negative, infinite or
-//! NaN part, `hi` above [`HI_MAX`], or `lo` not below half an ulp of `hi`) is refused with a
-//! [`StateError`].
+//! or version, unknown flags, non-zero reserved bytes, a class with a negative (also `-0`),
+//! infinite or NaN `hi` or `err`, an infinite or NaN `lo`, `hi` or `err` above [`HI_MAX`],
+//! `hi + lo` not rounding to `hi` (not renormalised), or a zero sum with a non-zero bound) is
+//! refused with a [`StateError`].  The exact state accepts any limbs (every value is a sum).
 #![forbid(unsafe_code)]
 
-use crate::consts::{pow2, U as UNIT};
+use crate::consts::{pow2, CLASS_STEP, U as UNIT};
 use crate::exact::{ExactSum, LIMBS};
 
 /// Largest `hi` (and `err`) of a valid class, see the module documentation.
@@ -85,7 +92,7 @@ pub enum StateError {
     /// Unknown flag bits, or non-zero reserved bytes.
     Reserved,
     /// A class holds a value no accumulation can produce (negative, NaN, infinite, out of
-    /// range, or not renormalised).
+    /// range, not renormalised, or a zero sum with a non-zero bound).
     Value,
     /// The bytes are shorter than the state.
     Short,
@@ -118,9 +125,10 @@ impl ClassSum {
         self.hi == 0.0 && self.lo == 0.0
     }
 
-    /// Adds `h + l`, known to within `e` (module documentation).
+    /// Adds `h + l`, known to within `e` (module documentation).  The caller keeps the
+    /// result in range ([`SumSq::add_class`]).
     #[inline]
-    pub(crate) fn add(&mut self, h: f64, l: f64, e: f64) {
+    fn add(&mut self, h: f64, l: f64, e: f64) {
         let (s, t) = two_sum(self.hi, h);
         let el = t + l;
         let lo = self.lo + el;
@@ -131,8 +139,20 @@ impl ClassSum {
     }
 
     fn valid(&self) -> bool {
-        let ok = |v: f64| (0.0..=HI_MAX).contains(&v);
-        ok(self.hi) && ok(self.err) && self.lo.is_finite() && self.hi + self.lo == self.hi
+        let ok = |v: f64| (0.0..=HI_MAX).contains(&v) && v.is_sign_positive();
+        ok(self.hi)
+            && ok(self.err)
+            && self.lo.is_finite()
+            && self.hi + self.lo == self.hi
+            && (!self.is_zero() || self.err == 0.0)
+    }
+
+    /// This class in the units of the class above (`x 2^-1200` in two exact steps: `hi` is at
+    /// least `2^1000` when this is used, so nothing underflows but tiny `lo` and `err`
+    /// parts, each by at most `2^-1074`, which the bound absorbs).
+    fn scaled_up(&self) -> (f64, f64, f64) {
+        let sc = |v: f64| v * CLASS_STEP * CLASS_STEP;
+        (sc(self.hi), sc(self.lo), sc(self.err) + pow2(-1073))
     }
 }
 
@@ -163,7 +183,7 @@ pub(crate) struct Part {
 /// let (mut a, mut b) = (SumSq::new(), SumSq::new());
 /// a.add(&x[..1]);
 /// b.add(&x[1..]);
-/// a.merge(&b).unwrap();
+/// a.merge(&b);
 /// assert_eq!(a.result_f64().value(), 13.0 * big); // the naive sum of squares overflows
 /// assert_eq!(a.result_f64().value(), safenorm::norm(&x));
 /// ```
@@ -181,12 +201,37 @@ impl SumSq {
         Self::default()
     }
 
-    /// Adds `h + l` (within `e`) to class `k` (`0..=2`; other indices are ignored).
+    /// Adds `h + l` (within `e`) to class `k` (`0..=2`; other indices are ignored), keeping
+    /// every class in range (module documentation, "Range").
     #[inline]
     pub(crate) fn add_class(&mut self, k: usize, h: f64, l: f64, e: f64) {
-        if let Some(c) = self.classes.get_mut(k) {
-            c.add(h, l, e);
+        let Some(c) = self.classes.get_mut(k) else {
+            return;
+        };
+        let before = *c;
+        c.add(h, l, e);
+        if c.hi > HI_MAX || c.err > HI_MAX {
+            self.carry(k, before);
         }
+    }
+
+    /// Class `k` left the range: move it into the class above, or (big class) record the
+    /// overflow as an infinity and keep the class as it was (`before`).
+    #[cold]
+    fn carry(&mut self, k: usize, before: ClassSum) {
+        if k >= 2 {
+            self.inf = true;
+            if let Some(c) = self.classes.get_mut(k) {
+                *c = before;
+            }
+            return;
+        }
+        let Some(c) = self.classes.get_mut(k) else {
+            return;
+        };
+        let (h, l, e) = c.scaled_up();
+        *c = ClassSum::default();
+        self.add_class(k + 1, h, l, e);
     }
 
     /// Adds a one-block result (medium class).
@@ -202,21 +247,16 @@ impl SumSq {
     }
 
     /// Merges `other` into `self`: afterwards `self` holds the sum of squares of everything
-    /// added to either.  Refused (and `self` left unchanged) only when the sum would leave
-    /// the range of a valid state, which needs at least `2^64` elements.
-    pub fn merge(&mut self, other: &SumSq) -> Result<(), StateError> {
-        let mut m = *self;
-        for (c, o) in m.classes.iter_mut().zip(other.classes.iter()) {
+    /// added to either (`self` and `other` may be copies of one state: the sum doubles).
+    /// Commutative, and associative up to the bound, so every merge tree gives the same
+    /// rounded result.
+    pub fn merge(&mut self, other: &SumSq) {
+        for (k, o) in other.classes.iter().enumerate() {
             if !o.is_zero() || o.err != 0.0 {
-                c.add(o.hi, o.lo, o.err);
+                self.add_class(k, o.hi, o.lo, o.err);
             }
         }
-        m.mark(other.nan, other.inf);
-        if !m.classes.iter().all(ClassSum::valid) {
-            return Err(StateError::Value);
-        }
-        *self = m;
-        Ok(())
+        self.mark(other.nan, other.inf);
     }
 
     /// True when a NaN was added (the result is NaN).
@@ -325,20 +365,23 @@ impl ExactSumSq {
     }
 
     /// Adds `count` copies of the square of the finite value `x`, or records a NaN / an
-    /// infinity.
+    /// infinity.  A sum past the accumulator's range (a carry out of its top limb, which
+    /// needs more than `2^64` squares of the largest values) has a norm far above every
+    /// format's largest finite value and is recorded as an infinity.
     #[inline]
     pub(crate) fn add_value_times(&mut self, x: f64, count: u64) {
         if x.is_finite() {
-            self.sum.add_square_times(x, count);
+            self.inf |= self.sum.add_square_times(x, count);
         } else {
             self.nan |= x.is_nan();
             self.inf |= x.is_infinite();
         }
     }
 
-    /// Merges `other` into `self` (exact, in any order).
+    /// Merges `other` into `self` (exact, in any order; a sum past the accumulator's range is
+    /// recorded as an infinity, see [`ExactSumSq::add_value_times`]).
     pub fn merge(&mut self, other: &ExactSumSq) {
-        self.sum.merge(&other.sum);
+        self.inf |= self.sum.merge(&other.sum);
         self.nan |= other.nan;
         self.inf |= other.inf;
     }

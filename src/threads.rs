@@ -103,7 +103,12 @@ pub(crate) fn add_parallel<'a, T: Element>(
                 .spawn_scoped(scope, move || one(i))
                 .ok();
         }
-        for (i, (s, h)) in states.iter_mut().zip(handles.iter_mut()).enumerate().take(k) {
+        for (i, (s, h)) in states
+            .iter_mut()
+            .zip(handles.iter_mut())
+            .enumerate()
+            .take(k)
+        {
             *s = match h.take() {
                 // A thread that panicked (impossible: kernels do not panic, and release builds
                 // abort on panic): its piece is added again here.
@@ -114,7 +119,6 @@ pub(crate) fn add_parallel<'a, T: Element>(
         }
     });
     for s in states.iter().take(k) {
-        // Cannot fail: the pieces hold fewer than 2^64 elements in all.
-        let _ = st.merge(s);
+        st.merge(s);
     }
 }

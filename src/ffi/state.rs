@@ -21,12 +21,15 @@ use libc::ptrdiff_t;
 use super::native::{SAFENORM_ERR_NULL, SAFENORM_ERR_OUT_NULL, SAFENORM_ERR_STRIDE, SAFENORM_OK};
 
 /// The state pointer is NULL, or its bytes are not a state written by this library (wrong
-/// tag or version, unknown flags, impossible values), or a merge would leave the range of a
-/// state (which needs `2^64` elements); nothing was changed, `*out` was set to NaN.
+/// tag or version, unknown flags, non-zero reserved bytes, impossible values); nothing was
+/// changed, `*out` was set to NaN.
 pub const SAFENORM_ERR_STATE: c_int = 4;
 /// Not an error: the fast state's error bound cannot decide the rounding (near-ties); `*out`
-/// holds a faithfully rounded norm (one of the two neighbours of the exact norm), and the
-/// exact state (`safenorm_exact_sumsq`) over the same data gives the correctly rounded one.
+/// holds an approximation within the state's bound, and the exact state
+/// (`safenorm_exact_sumsq`) over the same data gives the correctly rounded norm.  The
+/// approximation is a faithful rounding (one of the two neighbours of the exact norm) for
+/// binary64 data, and for binary32 data finished as float; binary32 data finished as double
+/// are only accumulated to within `2^-32` (relative), like `snrm2` needs.
 pub const SAFENORM_NEED_EXACT: c_int = 5;
 
 /// Size in bytes of `safenorm_sumsq`.
@@ -254,15 +257,13 @@ pub unsafe extern "C" fn safenorm_sumsq_add_sc(
 unsafe fn merge_impl<S: CState>(
     into: *mut S,
     from: *const S,
-    m: impl FnOnce(&mut S::State, &S::State) -> bool,
+    m: impl FnOnce(&mut S::State, &S::State),
 ) -> c_int {
     // SAFETY: the caller's contract.
     let (Some(mut a), Some(b)) = (unsafe { load(into) }, unsafe { load(from) }) else {
         return SAFENORM_ERR_STATE;
     };
-    if !m(&mut a, &b) {
-        return SAFENORM_ERR_STATE;
-    }
+    m(&mut a, &b);
     // SAFETY: into is non-null (load succeeded) and writable by the caller's contract.
     unsafe { store(into, &a) };
     SAFENORM_OK
@@ -270,8 +271,10 @@ unsafe fn merge_impl<S: CState>(
 
 /// Merges `*from` into `*into`: afterwards `*into` holds the squares of everything added to
 /// either (in any order and any merge tree the result is the same).  `into == from` doubles
-/// the state.  Returns `SAFENORM_OK`, or `SAFENORM_ERR_STATE` (a pointer NULL, a state not
-/// valid, or a sum out of range) with `*into` unchanged.
+/// the state.  Returns `SAFENORM_OK`, or `SAFENORM_ERR_STATE` (a pointer NULL or a state
+/// not valid) with `*into` unchanged.  Never fails on valid states: a sum of squares past the
+/// state's range (more than 2^64 elements' worth) has a norm above every format's largest
+/// value and is recorded as an infinity (the result is `+Inf`, as IEEE 754 rounds it).
 ///
 /// # Safety
 ///
@@ -283,7 +286,7 @@ pub unsafe extern "C" fn safenorm_sumsq_merge(
     from: *const safenorm_sumsq,
 ) -> c_int {
     // SAFETY: the caller's contract.
-    unsafe { merge_impl(into, from, |a: &mut SumSq, b| a.merge(b).is_ok()) }
+    unsafe { merge_impl(into, from, |a: &mut SumSq, b| a.merge(b)) }
 }
 
 /// # Safety
@@ -411,7 +414,7 @@ pub unsafe extern "C" fn safenorm_exact_sumsq_add_sc(
     unsafe { add(s, n, x.cast::<[f32; 2]>(), incx) }
 }
 
-/// As `safenorm_sumsq_merge`, for exact states (exact, never out of range).
+/// As `safenorm_sumsq_merge`, for exact states (exact).
 ///
 /// # Safety
 ///
@@ -422,12 +425,7 @@ pub unsafe extern "C" fn safenorm_exact_sumsq_merge(
     from: *const safenorm_exact_sumsq,
 ) -> c_int {
     // SAFETY: the caller's contract.
-    unsafe {
-        merge_impl(into, from, |a: &mut ExactSumSq, b| {
-            a.merge(b);
-            true
-        })
-    }
+    unsafe { merge_impl(into, from, |a: &mut ExactSumSq, b| a.merge(b)) }
 }
 
 /// # Safety

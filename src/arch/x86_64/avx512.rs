@@ -515,7 +515,8 @@ fn pair_sum_ps(v: [__m512; U]) -> __m512 {
 /// and summed in binary64.  Offset from the first chunk, verified per sub-block; bound and
 /// proof in the module documentation of `kernel.rs` ("Native binary32 lanes").  Returns the
 /// sum with its bound; `None` (first chunk zero or outside the range of the offset, a
-/// sub-block rejected, NaN/Inf): the widening one-block path then runs.
+/// sub-block rejected, NaN/Inf, a bound above `2^-32` of the sum): the widening one-block
+/// path then runs.
 #[inline(always)]
 fn short32_native(x: &[f32]) -> Option<Part> {
     let (c, t) = x.as_chunks::<CH32>();
@@ -625,6 +626,12 @@ fn short32_native(x: &[f32]) -> Option<Part> {
         let (mf, ns) = (m as f64, nsub as f64);
         let err = ns * kernel::eft_bound(16 * U, m, sigma, 24)
             + 16.0 * 4.2 * mf * ns * (ns + 9.0) * pow2(-76) * sigma;
+        // The offset comes from the first chunk only: when the rest is much smaller the bound
+        // is large relative to the sum.  Above 2^-32 of it (where rounding to binary32 would
+        // often be undecided, and a state would carry a loose bound) the widening path runs.
+        if err > hi * pow2(-32) {
+            return None;
+        }
         Some(Part { hi, lo, err })
     }
 }
