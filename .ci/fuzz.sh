@@ -4,7 +4,8 @@
 # sanitizer report, timeout or out-of-memory.  Installs the nightly toolchain and cargo-fuzz
 # when missing.  New inputs found go to a scratch directory (the committed corpus is not
 # modified); a failing input is left in fuzz/artifacts/<target>/ and printed.
-# Runtime: ~50 s build (cold; AddressSanitizer, debug assertions) + 3 x FUZZ_SECONDS.
+# Targets: isa_paths, c_entry, c_args, sumsq (pieces, merge trees and bytes of the states).
+# Runtime: ~50 s build (cold; AddressSanitizer, debug assertions) + 4 x FUZZ_SECONDS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_SECONDS="${FUZZ_SECONDS:-45}"

@@ -854,7 +854,7 @@ static void test_corrupt(void) {
     expect_refused(0, bad, "hi = -0.0");
     memset(bad, 0, 96); memcpy(bad, "SNSQ", 4); bad[4] = 1; put_f64(bad, 8 + 24 + 16, 1.0);
     expect_refused(0, bad, "zero sum with err = 1");
-    /* The edges that are valid: hi and err up to 2^1000, lo exactly half an ulp of an even
+    /* The edges that are valid: hi and err up to 2^1000 (err <= hi), lo exactly half an ulp of an even
      * hi (what TwoSum returns, so the library writes such states). */
     memset(bad, 0, 96); memcpy(bad, "SNSQ", 4); bad[4] = 1;
     put_f64(bad, 8 + 48, 0x1p1000); put_f64(bad, 8 + 48 + 16, 0x1p1000);
@@ -862,7 +862,14 @@ static void test_corrupt(void) {
     put_f64(bad, 8 + 48, 0x1p1000); put_f64(bad, 8 + 48 + 8, 0x1p947);
     expect_accepted(bad, "lo = half an ulp of an even hi");
     put_f64(bad, 8 + 48, nextafter(0x1p1000, 0)); put_f64(bad, 8 + 48 + 8, 0x1p946);
+    put_f64(bad, 8 + 48 + 16, 0.0);
     expect_refused(0, bad, "lo = half an ulp of an odd hi");
+    /* The bound may not exceed the sum (real states keep it below 2^-32 of it). */
+    memset(bad, 0, 96); memcpy(bad, "SNSQ", 4); bad[4] = 1;
+    put_f64(bad, 8 + 24, 1.0); put_f64(bad, 8 + 24 + 16, 1.0);
+    expect_accepted(bad, "err = hi = 1");
+    put_f64(bad, 8 + 24 + 16, nextafter(1.0, 2.0));
+    expect_refused(0, bad, "err just above hi");
 
     /* ---- the exact state */
     safenorm_exact_sumsq ev;

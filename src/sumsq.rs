@@ -58,9 +58,13 @@
 //! A state of all zero bytes is also read as the empty state (so that a zero-initialised C
 //! struct is usable).  Anything else that is not a state written by this library (wrong tag
 //! or version, unknown flags, non-zero reserved bytes, a class with a negative (also `-0`),
-//! infinite or NaN `hi` or `err`, an infinite or NaN `lo`, `hi` or `err` above [`HI_MAX`],
-//! `hi + lo` not rounding to `hi` (not renormalised), or a zero sum with a non-zero bound) is
-//! refused with a [`StateError`].  The exact state accepts any limbs (every value is a sum).
+//! infinite or NaN `hi` or `err`, an infinite or NaN `lo`, `hi` above [`HI_MAX`], `hi + lo`
+//! not rounding to `hi` (not renormalised), or a bound `err` above the sum `hi`: every state
+//! of real data has `err` below `2^-32 hi`) is refused with a [`StateError`].  A bound that a
+//! merge of crafted states would push above the sum is kept at the sum (such a state can
+//! only give NEED_EXACT).  The exact state accepts any limbs (every value is a sum).  The
+//! readers take the first [`SUMSQ_BYTES`] / [`EXACT_SUMSQ_BYTES`] bytes of a longer slice and
+//! ignore the rest.
 #![forbid(unsafe_code)]
 
 use crate::consts::{pow2, CLASS_STEP, U as UNIT};
@@ -92,7 +96,7 @@ pub enum StateError {
     /// Unknown flag bits, or non-zero reserved bytes.
     Reserved,
     /// A class holds a value no accumulation can produce (negative, NaN, infinite, out of
-    /// range, not renormalised, or a zero sum with a non-zero bound).
+    /// range, not renormalised, or a bound above the sum).
     Value,
     /// The bytes are shorter than the state.
     Short,
@@ -144,12 +148,12 @@ impl ClassSum {
             && ok(self.err)
             && self.lo.is_finite()
             && self.hi + self.lo == self.hi
-            && (!self.is_zero() || self.err == 0.0)
+            && self.err <= self.hi
     }
 
-    /// This class in the units of the class above (`x 2^-1200` in two exact steps: `hi` is at
-    /// least `2^1000` when this is used, so nothing underflows but tiny `lo` and `err`
-    /// parts, each by at most `2^-1074`, which the bound absorbs).
+    /// This class in the units of the class above (`x 2^-1200` in two exact steps: `hi` is
+    /// above `2^1000` when this is used, so nothing underflows but tiny `lo` and `err` parts,
+    /// each by at most `2^-1074`, which the added `2^-1073` absorbs).
     fn scaled_up(&self) -> (f64, f64, f64) {
         let sc = |v: f64| v * CLASS_STEP * CLASS_STEP;
         (sc(self.hi), sc(self.lo), sc(self.err) + pow2(-1073))
@@ -210,7 +214,12 @@ impl SumSq {
         };
         let before = *c;
         c.add(h, l, e);
-        if c.hi > HI_MAX || c.err > HI_MAX {
+        // Every state of real data has a bound far below its sum (below 2^-32 of it); only a
+        // crafted one can get here, and a bound at the sum can only give NEED_EXACT.
+        if c.err > c.hi {
+            c.err = c.hi;
+        }
+        if c.hi > HI_MAX {
             self.carry(k, before);
         }
     }

@@ -10,7 +10,9 @@ use std::sync::{Arc, Barrier};
 
 fn long_vector(seed: u64) -> Vec<f64> {
     let mut rng = Rng(seed);
-    (0..PAR_MIN * 2 + 12345).map(|_| rng.normal() * 1e300).collect()
+    (0..PAR_MIN * 2 + 12345)
+        .map(|_| rng.normal() * 1e300)
+        .collect()
 }
 
 /// Runs in one test: `set_num_threads` is process-wide (the results never depend on it, but
@@ -18,10 +20,7 @@ fn long_vector(seed: u64) -> Vec<f64> {
 #[test]
 fn concurrent_callers_and_fork() {
     let xs: Vec<Vec<f64>> = (1..=3).map(long_vector).collect();
-    let want: Vec<u64> = xs
-        .iter()
-        .map(|x| oracle(x, D).to_bits())
-        .collect();
+    let want: Vec<u64> = xs.iter().map(|x| oracle(x, D).to_bits()).collect();
     set_num_threads(1);
     for (x, w) in xs.iter().zip(&want) {
         assert_eq!(norm(x).to_bits(), *w, "1 thread vs oracle");
@@ -66,7 +65,10 @@ fn concurrent_callers_and_fork() {
     // SAFETY: waiting for the child this test started.
     let r = unsafe { libc::waitpid(pid, &mut status, 0) };
     assert_eq!(r, pid);
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child: {status}");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child: {status}"
+    );
 
     for h in hs {
         h.join().expect("caller thread");
