@@ -1345,7 +1345,11 @@ fn merged_bound_past_the_range_stays_valid() {
             // The bound just above the sum: refused.
             let mut b = s.to_bytes();
             put_f64(&mut b, 24 + 24 * k, next_up(h));
-            assert_eq!(SumSq::from_bytes(&b), Err(StateError::Value), "err above hi");
+            assert_eq!(
+                SumSq::from_bytes(&b),
+                Err(StateError::Value),
+                "err above hi"
+            );
         }
     }
 }
