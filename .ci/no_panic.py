@@ -21,7 +21,7 @@ Allowed, and only these (each one named here with the reason it cannot panic in 
   string that exists in memory; allocation failure aborts, it does not unwind).
 * `std::thread::` and `std::sys::thread::` (functions, and panic calls that std's
   `thread/` sources inline into safenorm functions) -- `threads.rs` starts and joins scoped
-  threads for vectors of at least 2^20 components.  Their panics: `std::thread::scope`
+  threads for vectors of at least 2^21 components.  Their panics: `std::thread::scope`
   re-raising the panic of a scoped thread (the threads run safenorm kernels, which this check
   covers, and release builds abort on panic, so there is none to re-raise); assertions on the
   return codes of pthread_attr_init / pthread_attr_destroy (cannot fail with the valid

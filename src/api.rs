@@ -73,7 +73,7 @@ pub enum Rounded<T> {
     /// The bound cannot decide: the rounding of an approximation within it, a faithful
     /// rounding (one of the two neighbours of the exact norm) for binary64 data and for
     /// binary32 data finished in binary32; binary32 data finished in binary64 are accumulated
-    /// only to within `2^-32` (relative).
+    /// only to within `2^-28` (relative).
     NeedExact(T),
 }
 

@@ -89,8 +89,8 @@ pub(crate) const SIGMA_MIN: f64 = pow2(-960);
 /// lanes) stay finite.
 pub(crate) const SIGMA_MAX: f64 = pow2(960);
 /// A block with a predicted offset is accepted only if its sum is at least `2^-20 sigma`:
-/// the block's error bound `N U (m^2 + 7m) 2^-104 sigma` (`kernel::eft_bound`) is then below
-/// `2^-57` of its sum for `N U (m^2 + 7m) <= 2^27` (not needed for correctness, only to keep
+/// the block's error bound `N U (m^2 + 7m) 2^-105 sigma` (`kernel::eft_bound`) is then below
+/// `2^-58` of its sum for `N U (m^2 + 7m) <= 2^27` (not needed for correctness, only to keep
 /// the fallback rare).
 pub(crate) const ACCEPT_LOW: f64 = pow2(-20);
 

@@ -136,7 +136,7 @@ fn need_exact(hi: f64, lo: f64, fmt: Format) -> Finish {
 /// value).  When the exact sum is within `2^-55` (relative) of `hi + lo`, the root within
 /// `2^-56`, so this is within `0.5 + 2^-3` ulp of the exact norm: a faithful rounding.
 /// Binary64 data give bounds below `2^-57`; binary32 data (accumulated for binary32
-/// results) below `2^-32`.
+/// results) below `2^-28`.
 fn faithful(hi: f64, lo: f64, fmt: Format) -> f64 {
     let s = hi + lo;
     if s.is_nan() || s <= 0.0 {

@@ -60,7 +60,7 @@
 //! or version, unknown flags, non-zero reserved bytes, a class with a negative (also `-0`),
 //! infinite or NaN `hi` or `err`, an infinite or NaN `lo`, `hi` above [`HI_MAX`], `hi + lo`
 //! not rounding to `hi` (not renormalised), or a bound `err` above the sum `hi`: every state
-//! of real data has `err` below `2^-32 hi`) is refused with a [`StateError`].  A bound that a
+//! of real data has `err` below `2^-28 hi`) is refused with a [`StateError`].  A bound that a
 //! merge of crafted states would push above the sum is kept at the sum (such a state can
 //! only give NEED_EXACT).  The exact state accepts any limbs (every value is a sum).  The
 //! readers take the first [`SUMSQ_BYTES`] / [`EXACT_SUMSQ_BYTES`] bytes of a longer slice and
@@ -214,7 +214,7 @@ impl SumSq {
         };
         let before = *c;
         c.add(h, l, e);
-        // Every state of real data has a bound far below its sum (below 2^-32 of it); only a
+        // Every state of real data has a bound far below its sum (below 2^-28 of it); only a
         // crafted one can get here, and a bound at the sum can only give NEED_EXACT.
         if c.err > c.hi {
             c.err = c.hi;

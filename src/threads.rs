@@ -20,10 +20,10 @@ use crate::sumsq::SumSq;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Shortest view (in real components) that is split over threads.  Measured on the
-/// project's machines (`benches/nrm2.rs`, group `threads`): starting and joining a scoped
-/// thread costs about 20-40 us, the time of about 2^18 components; from 2^20 components on
-/// two threads are faster than one.
-pub const PAR_MIN: usize = 1 << 20;
+/// project's machines (`benches/threads.rs`, AMD EPYC Zen 5, 2 vCPUs): starting and joining a
+/// scoped thread costs 60-90 us there, about 2^19 binary64 components of work; at 2^20 two
+/// threads were slower than one (168 vs 117 us), at 2^21 faster (225 vs 304 us).
+pub const PAR_MIN: usize = 1 << 21;
 
 /// 0: not set by `set_num_threads`.
 static REQUESTED: AtomicUsize = AtomicUsize::new(0);

@@ -29,7 +29,7 @@ pub const SAFENORM_ERR_STATE: c_int = 4;
 /// (`safenorm_exact_sumsq`) over the same data gives the correctly rounded norm.  The
 /// approximation is a faithful rounding (one of the two neighbours of the exact norm) for
 /// binary64 data, and for binary32 data finished as float; binary32 data finished as double
-/// are only accumulated to within `2^-32` (relative), like `snrm2` needs.
+/// are only accumulated to within `2^-28` (relative), like `snrm2` needs.
 pub const SAFENORM_NEED_EXACT: c_int = 5;
 
 /// Size in bytes of `safenorm_sumsq`.
@@ -477,7 +477,7 @@ pub unsafe extern "C" fn safenorm_exact_sumsq_result_s(
     unsafe { exact_result(s, out, f32::NAN, ExactSumSq::result_f32) }
 }
 
-/// Sets the number of threads that long vectors (at least 2^20 components) are split over:
+/// Sets the number of threads that long vectors (at least 2^21 components) are split over:
 /// `n >= 1`, or `n <= 0` for the default (the environment variable `SAFENORM_NUM_THREADS`,
 /// else the CPUs available to the process).  Results do not depend on it.  Thread-safe.
 #[no_mangle]
