@@ -83,19 +83,19 @@ pub(crate) const ROUND32_RANGE_EXP: i32 = 200;
 pub(crate) const U: f64 = pow2(-53);
 /// Smallest offset `sigma` of the binary64 kernel: its grid `2^-52 sigma = 2^-1012` is
 /// normal, so the analysis of `kernel.rs` (spacing `2^-52 sigma` on `[sigma, 2 sigma)`) holds,
-/// and it is above the `2^-970` that the step's bound (`kernel::lane_step`) needs.
+/// and it is above the `2^-967.8` that the step's bound (`kernel::lane_step`) needs.
 pub(crate) const SIGMA_MIN: f64 = pow2(-960);
 /// Largest offset: `4 sigma = 2^962` and every block sum (`< 2 sigma` per lane, at most 8
 /// lanes) stay finite.
 pub(crate) const SIGMA_MAX: f64 = pow2(960);
 /// A block with a predicted offset is accepted only if its sum is at least `2^-20 sigma`:
-/// the block's error bound `N U (m^2 + 7m) 2^-105 sigma` (`kernel::eft_bound`) is then below
-/// `2^-58` of its sum for `N U (m^2 + 7m) <= 2^27` (not needed for correctness, only to keep
-/// the fallback rare).
+/// the block's error bound `N U (0.51 m^2 + 5m) 2^-105 sigma` (`kernel::eft_bound`) is then
+/// below `2^-58` of its sum for `N U (0.51 m^2 + 5m) <= 2^27` (not needed for correctness,
+/// only to keep the fallback rare).
 pub(crate) const ACCEPT_LOW: f64 = pow2(-20);
 
 /// Smallest offset `sigma` of the native binary32 lanes (AVX-512 `short32_native`, see
-/// `kernel.rs`, "Native binary32 lanes"): above the `2^-103` that the step's bound
+/// `kernel.rs`, "Native binary32 lanes"): above the `2^-100.8` that the step's bound
 /// (`kernel::lane_step` with `p = 24`) needs, and the grid `2^-23 sigma >= 2^-123` of
 /// `[sigma, 2 sigma)` is normal in binary32.  (Used by the x86_64 AVX-512 path only.)
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]

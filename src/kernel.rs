@@ -54,7 +54,7 @@
 //! intermediate `T`, and `s < 2 sigma` forces every partial sum of the `d_u` to be below
 //! `2 sigma` (the sums are monotone too): each is a multiple of `g = 2^-52 sigma` below
 //! `2^53 g`, hence exact, and every intermediate `T < 3 sigma`, the condition of the step's
-//! bound ([`lane_step`], evaluated by [`eft_bound`]: `(m^2 + 7m) 2^-105 sigma` per
+//! bound ([`lane_step`], evaluated by [`eft_bound`]: `(0.51 m^2 + 5m) 2^-105 sigma` per
 //! accumulator lane, a block `N U` times that, which is what `Run::fold` is given).  The
 //! `q`s telescope to `T_end - sigma = d_u` exactly.  The scaling by `2^-600` can round a
 //! value below `2^-474` (its square is then below `2^-2000`, a change `< 2^-2090` per
@@ -63,7 +63,7 @@
 //!
 //! The bound is rigorous for any data, whether the offset was predicted or checked; the
 //! acceptance test `sum(s) >= 2^-20 sigma` only keeps it small: relative to an accepted
-//! block's sum it is below `N U (m^2 + 7m) 2^-85`, at most `2^-58` for every ISA and path
+//! block's sum it is below `N U (0.51 m^2 + 5m) 2^-85`, at most `2^-58` for every ISA and path
 //! here (`N U <= 64` accumulator lanes; `m <= SHORT_BLOCKS * M + 1` steps in the one-block
 //! paths: 2049 for AVX2 and NEON with `N U = 16`, 1025 for AVX-512 with `N U = 64`;
 //! `m <= 128` in the blocked path), far below the `2^-54` that correct rounding needs, so
@@ -112,7 +112,7 @@
 //!    `L64` and its horizontal sum (each of the `k` additions and the 4 levels of the
 //!    horizontal sum cost `u` of partial sums bounded by `8.2 m 2^-23 sigma` per
 //!    sub-block).  The horizontal sum of `D` is exact.  For the data of the peer benchmark
-//!    (normal values, `m = 64`) this is about `2^-29` of the sum of squares, below the
+//!    (normal values, `m = 64`) this is about `2^-30` of the sum of squares, below the
 //!    `2^-25` spacing that rounding to binary32 must resolve; the rounding test decides, and
 //!    a rejected or undecided vector takes the widening path (same result).
 //!
@@ -469,10 +469,11 @@ impl<V: Lanes> Load<V, 1> for Whole {
 /// smallest subnormal `2^(emin-1)`); `|L_j| <= 1.01 j g` and its `j`-th addition costs
 /// `u |L_j|`.  Over `m` steps a lane errs by at most `2^(1-2p) sigma (0.505 m^2 + 1.505 m)`
 /// plus `m 2^emin`; combining `U <= 8` lanes' `L` pairwise (3 levels of `u |partial|`)
-/// adds `3.03 m 2^(1-2p) sigma` per lane.  For `sigma >= 2^(emin + 2p - 2)` (binary64:
-/// `2^-970`, `SIGMA_MIN = 2^-960`; binary32: `2^-103`, `SIGMA32_MIN = 2^-100`) the
-/// subnormal terms fit in the rest of `(m^2 + 7m) 2^(1-2p) sigma` per lane, which is what
-/// [`eft_bound`] evaluates (binary64: `(m^2 + 7m) 2^-105 sigma`).
+/// adds `3.03 m 2^(1-2p) sigma` per lane: `(0.505 m^2 + 4.535 m) 2^(1-2p) sigma` in all.
+/// For `sigma >= 2^(emin + 2p + 0.2)` (binary64: `2^-967.8`, `SIGMA_MIN = 2^-960`; binary32:
+/// `2^-100.8`, `SIGMA32_MIN = 2^-100`) the subnormal terms `m 2^emin` fit in the rest of
+/// `(0.51 m^2 + 5m) 2^(1-2p) sigma` per lane (`0.465 m 2^(1-2p) sigma >= m 2^emin`), which is
+/// what [`eft_bound`] evaluates.
 #[inline(always)]
 pub(crate) fn lane_step<V: Arith>(x: V, t: &mut V, l: &mut V) {
     let t2 = x.fma(x, *t);
@@ -614,11 +615,11 @@ fn has_nan<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>]) -> bool
 /// The bound of [`lane_step`]'s accumulation, written once for every path: `lanes`
 /// accumulator lanes of precision `p` with at most `m` steps each and offset `sigma`
 /// (within the range stated there), their error sums combined pairwise over at most 8
-/// accumulators, err by at most `lanes (m^2 + 7m) 2^(1-2p) sigma`.
+/// accumulators, err by at most `lanes (0.51 m^2 + 5m) 2^(1-2p) sigma`.
 #[inline(always)]
 pub(crate) fn eft_bound(lanes: usize, m: usize, sigma: f64, p: i32) -> f64 {
     let m = m as f64;
-    lanes as f64 * (m * m + 7.0 * m) * pow2(1 - 2 * p) * sigma
+    lanes as f64 * (0.51 * m * m + 5.0 * m) * pow2(1 - 2 * p) * sigma
 }
 
 /// The bound of a horizontal sum of the `lanes` error sums `L` of [`eft_bound`]'s
