@@ -9,18 +9,8 @@ use safenorm::{nrm2_view, set_num_threads, Strided};
 use std::hint::black_box;
 use std::time::Duration;
 
-fn data(len: usize) -> Vec<f64> {
-    let mut s = 0x9E37_79B9_7F4A_7C15u64;
-    (0..len)
-        .map(|_| {
-            s ^= s >> 12;
-            s ^= s << 25;
-            s ^= s >> 27;
-            let r = s.wrapping_mul(0x2545_F491_4F6C_DD1D);
-            (r >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-        })
-        .collect()
-}
+mod common;
+use common::data;
 
 /// Plain sum of squares, 8 independent accumulators (vectorised by the compiler).
 fn plain(x: &[f64]) -> f64 {

@@ -16,14 +16,6 @@ fn same(a: f64, b: f64) -> bool {
     (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits()
 }
 
-fn isas() -> Vec<Isa> {
-    Isa::ALL
-        .iter()
-        .copied()
-        .filter(|i| i.is_available())
-        .collect()
-}
-
 /// The vector `elems` laid out with stride `inc` (NaN-like `rogue` in the gaps), starting
 /// `off` elements after a 64-byte boundary.  Returns the buffer and the start index.
 fn layout<T: Copy>(elems: &[T], inc: isize, rogue: T, off: usize) -> (Vec<T>, usize) {

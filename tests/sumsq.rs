@@ -36,14 +36,6 @@ fn same(a: f64, b: f64) -> bool {
     (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits()
 }
 
-fn isas() -> Vec<Isa> {
-    Isa::ALL
-        .iter()
-        .copied()
-        .filter(|i| i.is_available())
-        .collect()
-}
-
 fn shuffle<T>(rng: &mut Rng, v: &mut [T]) {
     for i in (1..v.len()).rev() {
         let j = rng.below(i as u64 + 1) as usize;
@@ -344,31 +336,6 @@ fn split(rng: &mut Rng, n: usize, parts: usize) -> Vec<(usize, usize)> {
         a += len;
     }
     out
-}
-
-/// Lays `elems` out with stride `inc` (in elements), `rogue` in every gap; `inc == 0`: only
-/// `elems[0]` (the view counts it `elems.len()` times), followed by a rogue element.
-fn layout<T: Copy>(elems: &[T], inc: isize, rogue: T) -> Vec<T> {
-    let n = elems.len();
-    if inc == 0 {
-        return elems.first().copied().into_iter().chain([rogue]).collect();
-    }
-    let s = inc.unsigned_abs();
-    let mut buf = vec![rogue; (n.max(1) - 1) * s + 1];
-    for (i, &e) in elems.iter().enumerate() {
-        // incx < 0: element i of the logical vector sits at (n-1-i)*|incx|.
-        let pos = if inc < 0 { (n - 1 - i) * s } else { i * s };
-        buf[pos] = e;
-    }
-    buf
-}
-
-/// The view of elements `a..b` of the logical vector laid out by [`layout`] (`n` elements,
-/// stride `inc`): a sub-view of the same buffer with the same stride.
-fn sub_view<T: Element>(buf: &[T], n: usize, inc: isize, a: usize, b: usize) -> Strided<'_, T> {
-    let s = inc.unsigned_abs();
-    let start = if inc >= 0 { a * s } else { (n - b) * s };
-    Strided::new(&buf[start.min(buf.len())..], b - a, inc).expect("piece fits")
 }
 
 /// How the pieces of a run are added to the fast states.

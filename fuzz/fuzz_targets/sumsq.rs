@@ -17,8 +17,9 @@
 use libfuzzer_sys::fuzz_target;
 use num_bigint::{BigInt, BigUint};
 use num_traits::{Signed, Zero};
-use safenorm::{Element, ExactSumSq, Isa, Rounded, Strided, SumSq};
+use safenorm::{Element, ExactSumSq, Isa, Rounded, SumSq};
 use safenorm_fuzz::oracle::{ldexp, round_sqrt, Fmt};
+use safenorm_fuzz::pieces::{layout, sub_view};
 use safenorm_fuzz::{decode, oracle, oracle_repeated, same, Input, Reals, Ty, D, S};
 
 /// Piece lengths (real components) at and around the thresholds of the paths.
@@ -72,26 +73,6 @@ fn want(inp: &Input) -> Want {
         nan: x.iter().any(|v| v.is_nan()),
         inf: x.iter().any(|v| v.is_infinite()),
     }
-}
-
-fn layout<T: Copy>(elems: &[T], inc: isize, rogue: T) -> Vec<T> {
-    let n = elems.len();
-    if inc == 0 {
-        return elems.first().copied().into_iter().chain([rogue]).collect();
-    }
-    let s = inc.unsigned_abs();
-    let mut buf = vec![rogue; (n.max(1) - 1) * s + 1];
-    for (i, &e) in elems.iter().enumerate() {
-        let pos = if inc < 0 { (n - 1 - i) * s } else { i * s };
-        buf[pos] = e;
-    }
-    buf
-}
-
-fn sub_view<T: Element>(buf: &[T], n: usize, inc: isize, a: usize, b: usize) -> Strided<'_, T> {
-    let s = inc.unsigned_abs();
-    let start = if inc >= 0 { a * s } else { (n - b) * s };
-    Strided::new(&buf[start.min(buf.len())..], b - a, inc).expect("piece fits")
 }
 
 /// Element ranges of the pieces.

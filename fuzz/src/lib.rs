@@ -14,6 +14,8 @@ use safenorm::ffi::native::*;
 
 #[path = "../../tests/common/oracle.rs"]
 pub mod oracle;
+#[path = "../../tests/common/pieces.rs"]
+pub mod pieces;
 pub use oracle::{oracle, oracle_repeated, tie_decomposition, Fmt, D, S};
 
 /// Most reals a decoded input may hold (keeps the oracle fast).

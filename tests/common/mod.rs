@@ -4,7 +4,10 @@
 #![allow(dead_code)]
 
 mod oracle;
+mod pieces;
 pub use oracle::*;
+#[allow(unused_imports)]
+pub use pieces::*;
 
 /// Deterministic xorshift64* generator.
 pub struct Rng(pub u64);
