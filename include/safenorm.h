@@ -32,15 +32,18 @@
 
 /*
  The state pointer is NULL, or its bytes are not a state written by this library (wrong
- tag or version, unknown flags, impossible values), or a merge would leave the range of a
- state (which needs `2^64` elements); nothing was changed, `*out` was set to NaN.
+ tag or version, unknown flags, non-zero reserved bytes, impossible values); nothing was
+ changed, `*out` was set to NaN.
  */
 #define SAFENORM_ERR_STATE 4
 
 /*
  Not an error: the fast state's error bound cannot decide the rounding (near-ties); `*out`
- holds a faithfully rounded norm (one of the two neighbours of the exact norm), and the
- exact state (`safenorm_exact_sumsq`) over the same data gives the correctly rounded one.
+ holds an approximation within the state's bound, and the exact state
+ (`safenorm_exact_sumsq`) over the same data gives the correctly rounded norm.  The
+ approximation is a faithful rounding (one of the two neighbours of the exact norm) for
+ binary64 data, and for binary32 data finished as float; binary32 data finished as double
+ are only accumulated to within `2^-28` (relative), like `snrm2` needs.
  */
 #define SAFENORM_NEED_EXACT 5
 
@@ -252,8 +255,10 @@ int safenorm_sumsq_add_sc(struct safenorm_sumsq *s, size_t n, const float *x, pt
 /*
  Merges `*from` into `*into`: afterwards `*into` holds the squares of everything added to
  either (in any order and any merge tree the result is the same).  `into == from` doubles
- the state.  Returns `SAFENORM_OK`, or `SAFENORM_ERR_STATE` (a pointer NULL, a state not
- valid, or a sum out of range) with `*into` unchanged.
+ the state.  Returns `SAFENORM_OK`, or `SAFENORM_ERR_STATE` (a pointer NULL or a state
+ not valid) with `*into` unchanged.  Never fails on valid states: a sum of squares past the
+ state's range (more than 2^64 elements' worth) has a norm above every format's largest
+ value and is recorded as an infinity (the result is `+Inf`, as IEEE 754 rounds it).
 
  # Safety
 
@@ -343,7 +348,7 @@ int safenorm_exact_sumsq_add_sc(struct safenorm_exact_sumsq *s,
                                 ptrdiff_t incx);
 
 /*
- As `safenorm_sumsq_merge`, for exact states (exact, never out of range).
+ As `safenorm_sumsq_merge`, for exact states (exact).
 
  # Safety
 
@@ -374,7 +379,7 @@ int safenorm_exact_sumsq_result_d(const struct safenorm_exact_sumsq *s, double *
 int safenorm_exact_sumsq_result_s(const struct safenorm_exact_sumsq *s, float *out);
 
 /*
- Sets the number of threads that long vectors (at least 2^20 components) are split over:
+ Sets the number of threads that long vectors (at least 2^21 components) are split over:
  `n >= 1`, or `n <= 0` for the default (the environment variable `SAFENORM_NUM_THREADS`,
  else the CPUs available to the process).  Results do not depend on it.  Thread-safe.
  */
