@@ -388,7 +388,7 @@ impl ExactSumSq {
     }
 
     /// Merges `other` into `self` (exact, in any order; a sum past the accumulator's range is
-    /// recorded as an infinity, see [`ExactSumSq::add_value_times`]).
+    /// recorded as an infinity, as when adding).
     pub fn merge(&mut self, other: &ExactSumSq) {
         self.inf |= self.sum.merge(&other.sum);
         self.nan |= other.nan;
