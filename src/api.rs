@@ -227,8 +227,8 @@ fn short_part<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> Option<crate::sums
 /// threads when long), rounded once, recomputed exactly when the bound cannot decide.
 #[inline(never)]
 fn norm_view_general<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
-    if let Some((parts, count)) = v.repeated() {
-        return repeated(parts, count, T::FORMAT);
+    if v.repeated().is_some() {
+        return exact(v, T::FORMAT);
     }
     let mut st = SumSq::new();
     add_blocks(&mut st, v, k);
@@ -283,11 +283,10 @@ fn add_blocks_serial<T: Element>(st: &mut SumSq, v: &Strided<'_, T>, k: &Kernels
 
 /// Adds any source: a repeated element exactly, chunks through the binary64 kernel.
 fn add_source(st: &mut SumSq, src: &dyn ChunkSource, k: &Kernels) {
-    if let Some((parts, count)) = src.repeated() {
+    if src.repeated().is_some() {
+        // `n x0^2`, computed exactly, then added as a double-double with a tiny bound.
         let mut ex = ExactSumSq::new();
-        for p in parts {
-            ex.add_value_times(p, count);
-        }
+        ex.add_source(src);
         st.mark(ex.nan, ex.inf);
         ex.sum.add_to_state(st);
         return;
@@ -317,14 +316,5 @@ fn mark_specials(st: &mut SumSq, src: &dyn ChunkSource) {
 fn exact(src: &dyn ChunkSource, fmt: Format) -> f64 {
     let mut ex = ExactSumSq::new();
     ex.add_source(src);
-    ex.rounded(fmt)
-}
-
-/// `incx == 0`: `sqrt(count * |x0|^2)`, computed exactly then rounded.
-fn repeated(parts: [f64; 2], count: u64, fmt: Format) -> f64 {
-    let mut ex = ExactSumSq::new();
-    for p in parts {
-        ex.add_value_times(p, count);
-    }
     ex.rounded(fmt)
 }

@@ -289,30 +289,38 @@ pub unsafe extern "C" fn safenorm_sumsq_merge(
     unsafe { merge_impl(into, from, |a: &mut SumSq, b| a.merge(b)) }
 }
 
+/// Reads a state and writes what `r` makes of it (value and status), or NaN and
+/// `SAFENORM_ERR_STATE` for a state that is NULL or not valid.
+///
 /// # Safety
 ///
 /// `s` NULL or readable; `out` NULL or writable.
-unsafe fn result_impl<R: Copy>(
-    s: *const safenorm_sumsq,
+unsafe fn result<S: CState, R: Copy>(
+    s: *const S,
     out: *mut R,
     nan: R,
-    r: impl FnOnce(&SumSq) -> Rounded<R>,
+    r: impl FnOnce(&S::State) -> (R, c_int),
 ) -> c_int {
     // SAFETY: the caller's contract.
     let (v, code) = match unsafe { load(s) } {
         None => (nan, SAFENORM_ERR_STATE),
-        Some(st) => match r(&st) {
-            Rounded::Correct(v) => (v, SAFENORM_OK),
-            Rounded::NeedExact(v) => (v, SAFENORM_NEED_EXACT),
-        },
+        Some(st) => r(&st),
     };
     // SAFETY: the caller's contract.
     unsafe { put(out, v, code) }
 }
 
+/// A fast state's result with its status.
+fn status_of<R>(r: Rounded<R>) -> (R, c_int) {
+    match r {
+        Rounded::Correct(v) => (v, SAFENORM_OK),
+        Rounded::NeedExact(v) => (v, SAFENORM_NEED_EXACT),
+    }
+}
+
 /// The norm of everything added to `*s`, rounded to double: `SAFENORM_OK` with the correctly
 /// rounded norm in `*out` (NaN if a NaN was added; else `+Inf` if an infinity was, or if the
-/// norm exceeds `DBL_MAX`), or `SAFENORM_NEED_EXACT` with a faithfully rounded norm (then the
+/// norm exceeds `DBL_MAX`), or `SAFENORM_NEED_EXACT` with an approximation (see there; then the
 /// exact state over the same data gives the correctly rounded one), or
 /// `SAFENORM_ERR_STATE` (`*out` = NaN), or `SAFENORM_ERR_OUT_NULL`.  `*s` is not changed.
 ///
@@ -323,7 +331,7 @@ unsafe fn result_impl<R: Copy>(
 #[no_mangle]
 pub unsafe extern "C" fn safenorm_sumsq_result_d(s: *const safenorm_sumsq, out: *mut f64) -> c_int {
     // SAFETY: the caller's contract.
-    unsafe { result_impl(s, out, f64::NAN, SumSq::result_f64) }
+    unsafe { result(s, out, f64::NAN, |st: &SumSq| status_of(st.result_f64())) }
 }
 
 /// As `safenorm_sumsq_result_d`, rounded to float (`+Inf` above `FLT_MAX`).
@@ -334,7 +342,7 @@ pub unsafe extern "C" fn safenorm_sumsq_result_d(s: *const safenorm_sumsq, out: 
 #[no_mangle]
 pub unsafe extern "C" fn safenorm_sumsq_result_s(s: *const safenorm_sumsq, out: *mut f32) -> c_int {
     // SAFETY: the caller's contract.
-    unsafe { result_impl(s, out, f32::NAN, SumSq::result_f32) }
+    unsafe { result(s, out, f32::NAN, |st: &SumSq| status_of(st.result_f32())) }
 }
 
 /// Sets `*s` to the empty exact state.  Does nothing when `s` is NULL.
@@ -428,24 +436,6 @@ pub unsafe extern "C" fn safenorm_exact_sumsq_merge(
     unsafe { merge_impl(into, from, |a: &mut ExactSumSq, b| a.merge(b)) }
 }
 
-/// # Safety
-///
-/// `s` NULL or readable; `out` NULL or writable.
-unsafe fn exact_result<R: Copy>(
-    s: *const safenorm_exact_sumsq,
-    out: *mut R,
-    nan: R,
-    r: impl FnOnce(&ExactSumSq) -> R,
-) -> c_int {
-    // SAFETY: the caller's contract.
-    let (v, code) = match unsafe { load(s) } {
-        None => (nan, SAFENORM_ERR_STATE),
-        Some(st) => (r(&st), SAFENORM_OK),
-    };
-    // SAFETY: the caller's contract.
-    unsafe { put(out, v, code) }
-}
-
 /// The correctly rounded norm (double) of everything added to the exact state `*s`:
 /// `SAFENORM_OK`, or `SAFENORM_ERR_STATE` (`*out` = NaN), or `SAFENORM_ERR_OUT_NULL`.
 ///
@@ -459,7 +449,11 @@ pub unsafe extern "C" fn safenorm_exact_sumsq_result_d(
     out: *mut f64,
 ) -> c_int {
     // SAFETY: the caller's contract.
-    unsafe { exact_result(s, out, f64::NAN, ExactSumSq::result_f64) }
+    unsafe {
+        result(s, out, f64::NAN, |st: &ExactSumSq| {
+            (st.result_f64(), SAFENORM_OK)
+        })
+    }
 }
 
 /// The correctly rounded norm (float) of the exact state `*s`, as
@@ -474,7 +468,11 @@ pub unsafe extern "C" fn safenorm_exact_sumsq_result_s(
     out: *mut f32,
 ) -> c_int {
     // SAFETY: the caller's contract.
-    unsafe { exact_result(s, out, f32::NAN, ExactSumSq::result_f32) }
+    unsafe {
+        result(s, out, f32::NAN, |st: &ExactSumSq| {
+            (st.result_f32(), SAFENORM_OK)
+        })
+    }
 }
 
 /// Sets the number of threads that long vectors (at least 2^21 components) are split over:
