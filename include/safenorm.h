@@ -270,7 +270,7 @@ int safenorm_sumsq_merge(struct safenorm_sumsq *into, const struct safenorm_sums
 /*
  The norm of everything added to `*s`, rounded to double: `SAFENORM_OK` with the correctly
  rounded norm in `*out` (NaN if a NaN was added; else `+Inf` if an infinity was, or if the
- norm exceeds `DBL_MAX`), or `SAFENORM_NEED_EXACT` with a faithfully rounded norm (then the
+ norm exceeds `DBL_MAX`), or `SAFENORM_NEED_EXACT` with an approximation (see there; then the
  exact state over the same data gives the correctly rounded one), or
  `SAFENORM_ERR_STATE` (`*out` = NaN), or `SAFENORM_ERR_OUT_NULL`.  `*s` is not changed.
 

@@ -1,8 +1,9 @@
-//! Exact sum of squares and correctly rounded square root of it: the fallback path.
+//! Exact sum of squares and correctly rounded square root of it: the accumulator of the
+//! exact state (`ExactSumSq`, `sumsq.rs`).
 //!
-//! The fast kernel (`kernel.rs`) returns an approximation with a rigorous error bound; when
-//! that bound does not decide the rounding (for example an exact tie), the norm is
-//! recomputed here without any rounding error at all.
+//! The fast state carries an approximation with a rigorous error bound; when that bound does
+//! not decide the rounding (for example an exact tie), the norm is recomputed here without
+//! any rounding error at all.
 //!
 //! # Representation
 //!
@@ -11,7 +12,10 @@
 //! non-negative fixed-point integer `I` with `S = I * 2^-OFFSET`, `OFFSET = 2150` (two more
 //! bits than needed, so that the square of every rounding midpoint `(k + 1/2) * 2^-1074` is
 //! also an integer in these units).  The largest sum is below `2^64 * 2^2048 = 2^2112`, so
-//! `2112 + 2150 = 4262` bits suffice: 67 limbs of 64 bits; one more limb is kept as headroom.
+//! `2112 + 2150 = 4262` bits suffice for one vector: 67 limbs of 64 bits; a 68th takes the
+//! carries of merged states.  A sum past all 68 limbs (`2^2202`, more than `2^64` squares of
+//! the largest values) is reported by [`ExactSum::add_square_times`] and [`ExactSum::merge`],
+//! and recorded as an infinity by the exact state: its norm overflows every format.
 //! Binary32 inputs are widened to binary64 exactly and use the same accumulator.
 //!
 //! # Rounding

@@ -87,7 +87,7 @@ const VERSION: u16 = 1;
 const FLAG_NAN: u16 = 1;
 const FLAG_INF: u16 = 2;
 
-/// Why bytes are not a valid state, or why a merge was refused.
+/// Why bytes are not a valid state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StateError {
