@@ -58,6 +58,7 @@ layout() {
     readelf -d "$libdir/libsafenorm.so.$ver" | grep -F "Library soname: [libsafenorm.so.$major]"
     test -f "$libdir/libsafenorm.a"
     test -f "$P/include/safenorm.h" && test -f "$P/include/safenorm_blas.h"
+    test -f "$P/include/safenorm_mpi.h"
     test -f "$libdir/pkgconfig/safenorm.pc"
     test -f "$libdir/cmake/safenorm/safenormConfig.cmake"
     test -f "$libdir/cmake/safenorm/safenormConfigVersion.cmake"
