@@ -83,14 +83,18 @@ pub mod ffi;
 mod finish;
 mod format;
 mod kernel;
+mod lassq;
 mod strided;
 mod sumsq;
 mod threads;
 
 pub use api::{
-    active_isa, norm, nrm2, nrm2_exact_source, nrm2_source, nrm2_view, nrm2_with_isa, Rounded,
+    active_isa, lassq, lassq_data, lassq_forget, norm, nrm2, nrm2_exact_source, nrm2_source,
+    nrm2_view, nrm2_with_isa, Rounded,
 };
 pub use dispatch::Isa;
+#[doc(hidden)]
+pub use lassq::LassqData;
 pub use strided::{required_len, ChunkSource, Element, Strided, ViewError};
 pub use sumsq::{ExactSumSq, StateError, SumSq, EXACT_SUMSQ_BYTES, SUMSQ_BYTES};
 pub use threads::{num_threads, set_num_threads, MAX_THREADS, PAR_MIN};
