@@ -183,6 +183,16 @@ fn lapack_312_special_cases() {
     lassq_forget();
     let (s, q) = lassq(&Strided::new(&buf, 4, 0).unwrap(), 0.0, 1.0);
     assert_eq!(s * s * q, 4.0);
+    // binary32 sumsq rounded once from the state: (1 + 2^-23)^2 (1 - 2^-24) = 1 + 3 2^-24 -
+    // 2^-70 lies just below the midpoint between 1 + 2^-23 and 1 + 2^-22 (rounding through
+    // binary64 first would give a tie, and 1 + 2^-22).
+    lassq_forget();
+    let r = lassq(
+        &Strided::contiguous(&[0.0f32]),
+        1.0 + f32::EPSILON,
+        1.0 - f32::EPSILON / 2.0,
+    );
+    assert_eq!(r, (1.0, 1.0 + f32::EPSILON));
     // Single precision and complex: the same rules.
     lassq_forget();
     let r = lassq(&Strided::contiguous(&[3.0f32, f32::NAN]), 0.0, 1.0);
