@@ -159,7 +159,8 @@ pub(crate) fn pair(s: &SumSq, fmt: Format) -> (f64, f64) {
     // The sum is (hi + lo) 4^k (k: the exponent of the root's units).
     let h = (exponent(hi) + 2 * k)
         .div_euclid(2)
-        .clamp(fmt.min_exp, fmt.max_exp - 1);
+        .max(fmt.min_exp)
+        .min(fmt.max_exp - 1); // not clamp: its assertion would be a panic path
     let d = 2 * (k - h);
     let (sh, sl) = two_sum(ldexp(hi, d), ldexp(lo, d));
     let sumsq = if fmt.precision == 53 {

@@ -283,7 +283,8 @@ fn chain_d(cols: &[Vec<f64>], forget_each: bool) -> (f64, BigUint) {
 #[test]
 fn chains_of_columns_binary64() {
     let mut rng = Rng(0x51ed_270b_27a1_d3f1);
-    let shapes: Vec<(&str, Box<dyn Fn(&mut Rng) -> f64>)> = vec![
+    type Gen = Box<dyn Fn(&mut Rng) -> f64>;
+    let shapes: Vec<(&str, Gen)> = vec![
         ("normal", Box::new(|r: &mut Rng| r.normal())),
         (
             "near-overflow",
