@@ -60,6 +60,14 @@
 //! assert_eq!(r, safenorm::norm(&x));
 //! ```
 //!
+//! ## LAPACK's `?lassq`
+//!
+//! [`lassq`] (exported to C as `slassq_`, `dlassq_`, `classq_`, `zlassq_` and their `_64_`
+//! names, feature `lapack-names`) updates a pair `(scale, sumsq)` with LAPACK 3.12's
+//! semantics through the same state, rounding the pair once; a thread that passes back the
+//! pair it got continues from the state behind it, so LAPACK's `?lange('F')` (one call per
+//! column) is within one ulp of the exact Frobenius norm.
+//!
 //! ## Safety
 //!
 //! The safe API ([`norm`], [`nrm2`], [`Strided`]) takes slices and checks that
