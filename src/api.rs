@@ -13,6 +13,7 @@ use crate::dispatch::{self, Isa};
 use crate::finish::{finish, Finish};
 use crate::format::{Format, F32, F64};
 use crate::kernel::{SHORT32_MAX, SHORT_MAX};
+use crate::lassq::{lassq_typed, LassqData};
 use crate::strided::{ChunkSource, Element, Shape, Strided, ViewError};
 use crate::sumsq::{ExactSumSq, SumSq};
 use crate::threads;
@@ -56,6 +57,50 @@ pub fn nrm2_source(src: &dyn ChunkSource) -> f64 {
 /// square root.  Slow; meant for tests and for checking the fast path.
 pub fn nrm2_exact_source(src: &dyn ChunkSource) -> f64 {
     exact(src, src.format())
+}
+
+/// LAPACK's `?lassq` (3.12 semantics, `src/lassq.rs`): returns `(scale_out, sumsq_out)`
+/// with `scale_out^2 sumsq_out = sum |x_i|^2 + scale^2 sumsq`, `scale_out` a power of two
+/// and `sumsq_out` in `[1, 4]` rounded once (NaN, infinities, zeros and the clamps at the
+/// ends of the range as documented there).  When `(scale, sumsq)` is bit-identical to the
+/// pair this thread's last call for the same element type returned, the sum continues from
+/// the exact-enough state behind it, so chains of calls (one per matrix column, as in
+/// `?lange('F')`) are rounded once, not once per call.
+///
+/// ```
+/// use safenorm::{lassq, Strided};
+/// let big = 2f64.powi(1000);
+/// let (scale, sumsq) = lassq(&Strided::contiguous(&[3.0 * big, 4.0 * big]), 0.0, 1.0);
+/// assert_eq!(scale * sumsq.sqrt(), 5.0 * big); // the plain sum of squares overflows
+/// ```
+pub fn lassq<T: Element>(x: &Strided<'_, T>, scale: T::Real, sumsq: T::Real) -> (T::Real, T::Real)
+where
+    T::Real: Into<f64>,
+{
+    if x.is_empty() {
+        return lassq_typed::<T>(scale, sumsq, LassqData::Empty);
+    }
+    let mut add = |s: &mut SumSq| s.add_view(x);
+    lassq_typed::<T>(scale, sumsq, LassqData::Add(&mut add))
+}
+
+/// [`lassq`] with the data given as an adder (the C adapters: misaligned data, bad input).
+#[doc(hidden)]
+pub fn lassq_data<T: Element>(
+    scale: T::Real,
+    sumsq: T::Real,
+    data: LassqData<'_>,
+) -> (T::Real, T::Real)
+where
+    T::Real: Into<f64>,
+{
+    lassq_typed::<T>(scale, sumsq, data)
+}
+
+/// Forgets the pairs this thread's [`lassq`] calls returned (the next call starts from the
+/// pair's value).
+pub fn lassq_forget() {
+    crate::lassq::forget();
 }
 
 /// The path in use by this process.

@@ -41,7 +41,7 @@ use crate::consts::{
     pow2, CLASS_SHIFT_EXP, CLASS_STEP, EXP_MASK, MANT_MASK, ROUND32_RANGE_EXP, SHORT_RANGE_EXP,
     U as UNIT,
 };
-use crate::format::{grid_exp, grid_exp_below, ldexp, round_to_grid, Format, F32, F64};
+use crate::format::{exponent, grid_exp, grid_exp_below, ldexp, round_to_grid, Format, F32, F64};
 use crate::sumsq::{two_sum, Part, SumSq};
 
 /// What rounding a state gives.
@@ -83,6 +83,23 @@ pub(crate) fn finish(s: &SumSq, fmt: Format) -> Finish {
             fmt,
         );
     }
+    let (hi, lo, err, k) = top_sum(s, top);
+    let units = fmt.shifted(-k);
+    match round_sum::<false>(hi, lo, err, units) {
+        Some(r) => Finish::Value(ldexp(r, k)),
+        None => Finish::NeedExact(ldexp(faithful(hi, lo, units), k)),
+    }
+}
+
+/// The state's sum as `(hi + lo) 4^k` known to within `err 4^k` (`2^k`: the units of its
+/// root, `2^600 (top - 1)`): the top non-zero class
+/// `top` with the class below brought into its units and the class two below counted as
+/// `TINY` (module documentation).
+fn top_sum(s: &SumSq, top: usize) -> (f64, f64, f64, i32) {
+    let cls = s.classes;
+    let Some(t) = cls.get(top) else {
+        return (0.0, 0.0, 0.0, 0);
+    };
     let mut hi = t.hi;
     let mut lo = t.lo;
     let mut err = t.err;
@@ -100,12 +117,74 @@ pub(crate) fn finish(s: &SumSq, fmt: Format) -> Finish {
     if top == 2 && !cls[0].is_zero() {
         err += TINY;
     }
-    let k = (top as i32 - 1) * CLASS_SHIFT_EXP;
-    let units = fmt.shifted(-k);
-    match round_sum::<false>(hi, lo, err, units) {
-        Some(r) => Finish::Value(ldexp(r, k)),
-        None => Finish::NeedExact(ldexp(faithful(hi, lo, units), k)),
+    (hi, lo, err, (top as i32 - 1) * CLASS_SHIFT_EXP)
+}
+
+/// The state as a LAPACK `?lassq` pair `(scale, sumsq)` of `fmt` with
+/// `scale^2 sumsq ~ S` (`src/lassq.rs` documents the contract):
+///
+/// * NaN seen: `(1, NaN)`; else an infinity seen: `(1, +Inf)`; an empty (zero) sum: `(1, 0)`.
+/// * Otherwise `scale = 2^h` with `h = floor(e / 2)` clamped to the exponents of `fmt`'s
+///   positive powers of two (`[min_exp, max_exp - 1]`: `[-1074, 1023]`, `[-149, 127]`),
+///   where `2^e <= RN(hi + lo) 4^k < 2^(e+1)`; so `sumsq` lies in `[1, 4]` (4 only by
+///   rounding up) unless the clamp acts: above when `S >= 2^(2 max_exp - 2)` (the norm
+///   overflows `fmt`; `sumsq` is then larger, `+Inf` past `fmt`'s range), below when
+///   `S < 2^(2 min_exp)` (`sumsq < 1`).
+/// * `sumsq = (hi + lo) 4^(k - h)` rounded once to nearest-even on `fmt`'s grid: the
+///   double-double is scaled by a power of two (exact but for parts of `lo` below `2^-1074`,
+///   at most `2^-948` relative), then rounded; binary32 through round-to-odd in binary64
+///   (53 >= 24 + 2 bits, so the second rounding is the correct one, Boldo and Melquiond,
+///   IEEE TC 57(4), 2008, doi:10.1109/TC.2007.70819).
+///
+/// `sumsq` is the rounding of the state's approximation, which lies within the state's bound
+/// of the exact sum (below `2^-57` relative for binary64 data, `2^-28` for binary32 data):
+/// within `0.5 + 2^-4` ulp of the exact `S / scale^2` for binary64, `0.5 + 2^-4` ulp for
+/// binary32 pairs as well (`2^-28` relative is `2^-4` of a binary32 ulp).
+pub(crate) fn pair(s: &SumSq, fmt: Format) -> (f64, f64) {
+    if s.nan {
+        return (1.0, f64::NAN);
     }
+    if s.inf {
+        return (1.0, f64::INFINITY);
+    }
+    let Some(top) = s.classes.iter().rposition(|c| !c.is_zero()) else {
+        return (1.0, 0.0);
+    };
+    let (hi, lo, _err, k) = top_sum(s, top);
+    let (hi, lo) = two_sum(hi, lo);
+    if hi.is_nan() || hi <= 0.0 {
+        // Only error terms survived: not a sum of squares of real data.
+        return (1.0, 0.0);
+    }
+    // The sum is (hi + lo) 4^k (k: the exponent of the root's units).
+    let h = (exponent(hi) + 2 * k)
+        .div_euclid(2)
+        .max(fmt.min_exp)
+        .min(fmt.max_exp - 1); // not clamp: its assertion would be a panic path
+    let d = 2 * (k - h);
+    let (sh, sl) = two_sum(ldexp(hi, d), ldexp(lo, d));
+    let sumsq = if fmt.precision == 53 {
+        sh
+    } else {
+        // Round to odd: a non-zero remainder makes an even last bit odd (towards it).
+        // (sh > 0 is finite here: its bits move by one within the positive finite numbers.)
+        let odd = if sl != 0.0 && sh > 0.0 && sh.is_finite() && sh.to_bits() & 1 == 0 {
+            if sl > 0.0 {
+                f64::from_bits(sh.to_bits().wrapping_add(1))
+            } else {
+                f64::from_bits(sh.to_bits().wrapping_sub(1))
+            }
+        } else {
+            sh
+        };
+        let r = round_to_grid(odd, fmt);
+        if r >= ldexp(1.0, fmt.max_exp) {
+            f64::INFINITY
+        } else {
+            r
+        }
+    };
+    (ldexp(1.0, h), sumsq)
 }
 
 /// Rounds a one-block result (medium class units) to `fmt`.  `FMA`: the caller runs with

@@ -60,6 +60,14 @@
 //! assert_eq!(r, safenorm::norm(&x));
 //! ```
 //!
+//! ## LAPACK's `?lassq`
+//!
+//! [`lassq`] (exported to C as `slassq_`, `dlassq_`, `classq_`, `zlassq_` and their `_64_`
+//! names, feature `lapack-names`) updates a pair `(scale, sumsq)` with LAPACK 3.12's
+//! semantics through the same state, rounding the pair once; a thread that passes back the
+//! pair it got continues from the state behind it, so LAPACK's `?lange('F')` (one call per
+//! column) is within one ulp of the exact Frobenius norm.
+//!
 //! ## Safety
 //!
 //! The safe API ([`norm`], [`nrm2`], [`Strided`]) takes slices and checks that
@@ -83,14 +91,18 @@ pub mod ffi;
 mod finish;
 mod format;
 mod kernel;
+mod lassq;
 mod strided;
 mod sumsq;
 mod threads;
 
 pub use api::{
-    active_isa, norm, nrm2, nrm2_exact_source, nrm2_source, nrm2_view, nrm2_with_isa, Rounded,
+    active_isa, lassq, lassq_data, lassq_forget, norm, nrm2, nrm2_exact_source, nrm2_source,
+    nrm2_view, nrm2_with_isa, Rounded,
 };
 pub use dispatch::Isa;
+#[doc(hidden)]
+pub use lassq::LassqData;
 pub use strided::{required_len, ChunkSource, Element, Strided, ViewError};
 pub use sumsq::{ExactSumSq, StateError, SumSq, EXACT_SUMSQ_BYTES, SUMSQ_BYTES};
 pub use threads::{num_threads, set_num_threads, MAX_THREADS, PAR_MIN};

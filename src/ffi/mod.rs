@@ -22,6 +22,8 @@ pub mod state;
 pub mod cblas;
 #[cfg(feature = "blas-names")]
 pub mod fortran;
+#[cfg(feature = "lapack-names")]
+pub mod lapack;
 
 /// Why a call was refused (the `_checked` and state functions return these as `int`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
