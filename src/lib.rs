@@ -88,10 +88,11 @@ mod sumsq;
 mod threads;
 
 pub use api::{
-    active_isa, norm, nrm2, nrm2_exact_source, nrm2_source, nrm2_view, nrm2_with_isa, Rounded,
+    active_isa, norm, normalize, normalize_batch, normalize_source, normalize_strided,
+    normalize_view, nrm2, nrm2_exact_source, nrm2_source, nrm2_view, nrm2_with_isa, Rounded,
 };
 pub use dispatch::Isa;
-pub use strided::{required_len, ChunkSource, Element, Strided, ViewError};
+pub use strided::{required_len, ChunkSource, Element, Rewrite, Strided, StridedMut, ViewError};
 pub use sumsq::{ExactSumSq, StateError, SumSq, EXACT_SUMSQ_BYTES, SUMSQ_BYTES};
 pub use threads::{num_threads, set_num_threads, MAX_THREADS, PAR_MIN};
 
