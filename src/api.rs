@@ -10,7 +10,7 @@
 
 use crate::arch::Kernels;
 use crate::dispatch::{self, Isa};
-use crate::finish::{divide, finish, split_norm, split_sqrt, Finish, SplitNorm, SPLIT_REL_MAX};
+use crate::finish::{finish, split_norm, split_sqrt, Divisor, Finish, SplitNorm, SPLIT_REL_MAX};
 use crate::format::{Format, F32, F64};
 use crate::kernel::{SHORT32_MAX, SHORT_MAX};
 use crate::strided::{
@@ -328,7 +328,7 @@ fn exact(src: &dyn ChunkSource, fmt: Format) -> f64 {
 /// within `2^-26` ulp of a rounding midpoint (binary64; `2^-47` for binary32): at most
 /// `0.5 + 2^-26` ulp from the exact quotient, for every input, with no overflow or underflow
 /// in between (the norm may exceed the largest finite value or be subnormal; quotients that
-/// are subnormal are rounded once).  The algorithm and its proof: `finish.rs`, `divide`.
+/// are subnormal are rounded once).  The algorithm and its proof: `finish.rs`, `Divisor`.
 ///
 /// Special inputs (the same rules for complex data, whose real and imaginary parts are the
 /// components):
@@ -381,7 +381,7 @@ pub fn normalize_view<T: Element>(v: &mut StridedMut<'_, T>) -> T::Real {
 /// [`normalize`] of any rewritable source (the C adapters' misaligned data); the norm is
 /// returned as a binary64 holding a value of the source's format.
 #[doc(hidden)]
-pub fn normalize_source(src: &mut dyn Rewrite) -> f64 {
+pub fn normalize_source<R: Rewrite>(src: &mut R) -> f64 {
     let mut st = SumSq::new();
     add_source(&mut st, &*src, dispatch::active_kernels());
     normalize_state(&st, src)
@@ -443,17 +443,17 @@ pub fn normalize_batch<T: Element>(
 
 /// Normalises `v` given the fast state of its data (documentation of [`normalize`]);
 /// returns the rounded norm (a value of the source's format, `+Inf` or NaN).
-fn normalize_state(st: &SumSq, v: &mut dyn Rewrite) -> f64 {
+fn normalize_state<R: Rewrite>(st: &SumSq, v: &mut R) -> f64 {
     let fmt = v.format();
     if st.saw_nan() {
-        v.rewrite(&mut |_| f64::NAN);
+        v.rewrite(|_| f64::NAN);
         return f64::NAN;
     }
     if st.saw_inf() {
         let mut k = 0u64;
         v.for_each_chunk(&mut |c| k += c.iter().filter(|x| x.is_infinite()).count() as u64);
         if k > 0 {
-            v.rewrite(&mut |x| {
+            v.rewrite(|x| {
                 if !x.is_infinite() {
                     0.0f64.copysign(x)
                 } else if k == 1 {
@@ -477,13 +477,14 @@ fn normalize_state(st: &SumSq, v: &mut dyn Rewrite) -> f64 {
     };
     let (r, sp) = match fast {
         Some(f) => f,
-        None => match exact_split(&*v, fmt) {
+        None => match exact_split(v, fmt) {
             Some(f) => f,
             // Not reached: the sum is not zero.
             None => return 0.0,
         },
     };
-    v.rewrite(&mut |x| divide(x, &sp, fmt));
+    let div = Divisor::new(&sp, fmt);
+    v.rewrite(|x| div.divide(x));
     r
 }
 

@@ -367,7 +367,7 @@ fn round32(hi: f64, lo: f64, err: f64) -> Option<f64> {
 /// The largest relative bound [`SplitNorm::rel`] that normalisation accepts from the fast
 /// state; a looser state is replaced by the exact one (whose split is within `2^-101`).
 /// With `rel <= 2^-80` every quotient is within `(1/2 + 2^-26)` ulp (binary64) of the exact
-/// one ([`divide`]).
+/// one ([`Divisor`]).
 pub(crate) const SPLIT_REL_MAX: f64 = pow2(-80);
 
 /// A positive norm as an unevaluated double-double with a binary exponent: the exact norm
@@ -443,8 +443,9 @@ pub(crate) fn split_sqrt(hi: f64, lo: f64, err: f64, exp2: i32) -> Option<SplitN
     })
 }
 
-/// `x / N` rounded to nearest-even in `fmt` (binary64 or binary32), for the norm `N` of a
-/// vector holding the finite `x` (so `|x| <= N (1 + rel)`).  Zeros keep their sign.
+/// Division by a norm: `x / N` rounded to nearest-even in `fmt` (binary64 or binary32), for
+/// the norm `N` (a [`SplitNorm`]) of a vector holding the finite `x` (so `|x| <= N (1 +
+/// rel)`), with the per-norm constants computed once.
 ///
 /// # Algorithm
 ///
@@ -453,14 +454,18 @@ pub(crate) fn split_sqrt(hi: f64, lo: f64, err: f64, exp2: i32) -> Option<SplitN
 /// overflow or underflow (`m`, `hi` near 1):
 ///
 /// * `q = RN(m / hi)` in `[1/2, 2]`;
-/// * `r = m - q hi`, exact with one FMA (the remainder of a rounded quotient is
-///   representable: Markstein, IBM J. Res. Dev. 34, 1990, doi:10.1147/rd.341.0111;
-///   Boldo and Daumas, 2003);
-/// * `c = RN(RN(r - RN(q lo)) / hi)`: since `T - q = (r - q lo) / (hi + lo)` exactly, `c`
-///   approximates `T - q`;
+/// * `r = m - q hi`, exact: the remainder of a rounded quotient is representable
+///   (Markstein, IBM J. Res. Dev. 34, 1990, doi:10.1147/rd.341.0111; Boldo and Daumas,
+///   ARITH 2003, doi:10.1109/ARITH.2003.1207671), and `q hi = p + e` exactly by Dekker's
+///   product with Veltkamp's split (doi:10.1007/BF01397083; `hi` split once per norm; no
+///   product over- or underflows near 1), `m - p` exact (Sterbenz), so `r = (m - p) - e`
+///   (exact, being representable);
+/// * `c = RN(RN(r - RN(q lo)) RN(1/hi))`: since `T - q = (r - q lo) / (hi + lo)` exactly,
+///   `c` approximates `T - q`;
 /// * the result is `T~ 2^d` with `T~ = q + c`, rounded **once** to `fmt`: for a binary64
-///   result above `2^-1021`, `RN(q + c) 2^d` (the scaling is exact); otherwise (binary32
-///   results, binary64 results near or in the subnormal range) [`round_scaled`], which
+///   result above `2^-1021`, `RN(q + c) 2^d` (the scaling is exact); for a normal binary32
+///   result away from a midpoint, [`round32_quotient`]; otherwise (binary64 results near or
+///   in the subnormal range, binary32 near-midpoints and subnormals) [`round_scaled`], which
 ///   rounds the exact double-double `q + c` directly onto the target grid (subnormal
 ///   quotients, which vectors with a large component produce, are rounded once, not twice).
 ///
@@ -468,14 +473,14 @@ pub(crate) fn split_sqrt(hi: f64, lo: f64, err: f64, exp2: i32) -> Option<SplitN
 ///
 /// Let `Q = |x| / N` exactly and `ulp(Q)` the spacing of `fmt` at `Q`.
 /// `|r| <= hi ulp(q) / 2` and `|q lo| <= 2^-53 q hi < hi ulp(q)`, so `|T - q| < 1.5 ulp(q)`;
-/// dividing by `hi` instead of `hi + lo` (relative `2^-53`) and the three roundings cost
-/// `|c - (T - q)| <= 1.5 ulp(q) 3.01 u + q u^2 1.01 < 2^-50 ulp(q)`.  In units of the result,
-/// `ulp(q) 2^d <= 2 ulp(Q)` (a binary64 spacing, at most twice the spacing at `Q` when `q`
-/// and `Q 2^-d` lie in adjacent binades; binary32 and subnormal grids are coarser).  The
-/// error of the norm moves the quotient by `Q rel (1 + 2 rel) <= 2^p rel 1.01 ulp(Q)`
-/// (`Q < 2^p ulp(Q)`, `p` the precision of `fmt`).  Rounding to nearest adds at most half a
-/// spacing, and the comparisons of [`round_scaled`] may misjudge a tie by `2^-52` of a
-/// spacing.  In all:
+/// multiplying by `RN(1/hi)` instead of dividing by `hi + lo` (relative `2u`) and the three
+/// other roundings cost `|c - (T - q)| <= 1.5 ulp(q) 5.01 u + q u^2 1.01 < 2^-50 ulp(q)`.
+/// In units of the result, `ulp(q) 2^d <= 2 ulp(Q)` (a binary64 spacing, at most twice the
+/// spacing at `Q` when `q` and `Q 2^-d` lie in adjacent binades; binary32 and subnormal
+/// grids are coarser).  The error of the norm moves the quotient by
+/// `Q rel (1 + 2 rel) <= 2^p rel 1.01 ulp(Q)` (`Q < 2^p ulp(Q)`, `p` the precision of
+/// `fmt`).  Rounding to nearest adds at most half a spacing, and the comparisons of
+/// [`round_scaled`] may misjudge a tie by `2^-52` of a spacing.  In all:
 ///
 /// `|result - Q| <= (1/2 + 1.01 2^p rel + 2^-48) ulp(Q)`,
 ///
@@ -485,29 +490,82 @@ pub(crate) fn split_sqrt(hi: f64, lo: f64, err: f64, exp2: i32) -> Option<SplitN
 /// lies within that distance of a rounding midpoint.
 ///
 /// NaN and infinities are the caller's (normalisation decides them from the whole vector);
-/// here they are returned unchanged.
-pub(crate) fn divide(x: f64, n: &SplitNorm, fmt: Format) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let a = x.abs();
-    let k = exponent(a);
-    let m = ldexp(a, -k);
-    let d = k - n.exp;
-    let q = m / n.hi;
-    let r = (-q).mul_add(n.hi, m); // exact
-    let c = (r - q * n.lo) / n.hi;
-    let v = if fmt.precision == 53 && d >= -1020 {
-        // q + c is at least 1/4 - tiny, so the result is at least 2^-1022: normal, and the
-        // scaling by 2^d (d <= 1) is exact.
-        (q + c) * pow2(d)
-    } else if fmt == F32 && d >= -900 {
-        round32_quotient(q, c, d).unwrap_or_else(|| round_scaled(q, c, d, fmt))
-    } else {
-        round_scaled(q, c, d, fmt)
-    };
-    v.copysign(x)
+/// [`Divisor::divide`] returns them, and zeros, unchanged.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Divisor {
+    hi: f64,
+    lo: f64,
+    exp: i32,
+    /// `RN(1 / hi)`.
+    inv: f64,
+    /// Veltkamp's split of `hi`: `hh + hl = hi`, 26 and 27 bits.
+    hh: f64,
+    hl: f64,
+    fmt: Format,
 }
+
+/// Veltkamp's splitting constant `2^27 + 1`.
+const SPLIT: f64 = 134_217_729.0;
+
+impl Divisor {
+    /// The constants of division by `n` into `fmt`.
+    pub(crate) fn new(n: &SplitNorm, fmt: Format) -> Divisor {
+        let c = SPLIT * n.hi;
+        let hh = c - (c - n.hi);
+        Divisor {
+            hi: n.hi,
+            lo: n.lo,
+            exp: n.exp,
+            inv: 1.0 / n.hi,
+            hh,
+            hl: n.hi - hh,
+            fmt,
+        }
+    }
+
+    /// `x / N` rounded once to the format (type documentation).
+    #[inline]
+    pub(crate) fn divide(&self, x: f64) -> f64 {
+        if x == 0.0 || !x.is_finite() {
+            return x;
+        }
+        let a = x.abs();
+        let (m, k) = if a >= f64::MIN_POSITIVE {
+            let b = a.to_bits();
+            (
+                f64::from_bits((b & MANT_MASK) | ONE_BITS),
+                (b >> 52) as i32 - 1023,
+            )
+        } else {
+            let k = exponent(a);
+            (ldexp(a, -k), k)
+        };
+        let d = k - self.exp;
+        let q = m / self.hi;
+        // Dekker's exact product q hi = p + e.
+        let cq = SPLIT * q;
+        let qh = cq - (cq - q);
+        let ql = q - qh;
+        let p = q * self.hi;
+        let e = ((qh * self.hh - p) + qh * self.hl + ql * self.hh) + ql * self.hl;
+        let r = (m - p) - e; // exact: m - q hi
+        let c = (r - q * self.lo) * self.inv;
+        let fmt = self.fmt;
+        let v = if fmt.precision == 53 && d >= -1020 {
+            // q + c is at least 1/4 - tiny, so the result is at least 2^-1022: normal, and
+            // the scaling by 2^d (d <= 1) is exact.
+            (q + c) * pow2(d)
+        } else if fmt == F32 && d >= -900 {
+            round32_quotient(q, c, d).unwrap_or_else(|| round_scaled(q, c, d, fmt))
+        } else {
+            round_scaled(q, c, d, fmt)
+        };
+        v.copysign(x)
+    }
+}
+
+/// Bits of `1.0`.
+const ONE_BITS: u64 = 0x3FF0_0000_0000_0000;
 
 /// The common binary32 case of [`round_scaled`]: `y = RN32((q + c) 2^d)` for a normal
 /// binary32 result away from a rounding midpoint, else `None`.  `s + t = q + c` (TwoSum);

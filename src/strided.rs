@@ -389,7 +389,7 @@ impl<T: Element> ChunkSource for Strided<'_, T> {
 pub trait Rewrite: ChunkSource {
     /// Replaces every real component `v` (widened to binary64) by `f(v)`, narrowed back to
     /// the component type (exact when `f` returns values of [`ChunkSource::format`]).
-    fn rewrite(&mut self, f: &mut dyn FnMut(f64) -> f64);
+    fn rewrite<F: FnMut(f64) -> f64>(&mut self, f: F);
 }
 
 /// A checked strided view that is written: `n` elements of type `T` at stride `|incx|` in a
@@ -466,16 +466,21 @@ impl<T: Element> ChunkSource for StridedMut<'_, T> {
 }
 
 impl<T: Element> Rewrite for StridedMut<'_, T> {
-    fn rewrite(&mut self, f: &mut dyn FnMut(f64) -> f64) {
+    #[inline]
+    fn rewrite<F: FnMut(f64) -> f64>(&mut self, mut f: F) {
         if self.n == 0 {
             return;
         }
-        for e in self.data.iter_mut().step_by(self.stride) {
+        // An index walk (not `step_by`, whose zero-step check is a panic path).
+        let step = self.stride.max(1);
+        let mut i = 0usize;
+        while let Some(e) = self.data.get_mut(i) {
             let mut p = [0.0; 2];
             for (k, slot) in p.iter_mut().enumerate().take(T::PARTS) {
                 *slot = f(e.part(k));
             }
             *e = T::from_parts(p);
+            i = i.saturating_add(step);
         }
     }
 }
