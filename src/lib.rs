@@ -60,6 +60,14 @@
 //! assert_eq!(r, safenorm::norm(&x));
 //! ```
 //!
+//! ## Normalisation
+//!
+//! [`normalize`] (and [`normalize_strided`], [`normalize_view`], [`normalize_batch`]) divide
+//! a vector by its norm in place: each quotient within `0.5 + 2^-26` ulp of the exact one
+//! (correctly rounded except within that distance of a midpoint), never overflowing or
+//! underflowing in between, by dividing by a norm carried to about 100 bits (`finish.rs`,
+//! `Divisor`); NaN, infinities and zero vectors follow the rules of [`normalize`].
+//!
 //! ## Safety
 //!
 //! The safe API ([`norm`], [`nrm2`], [`Strided`]) takes slices and checks that
