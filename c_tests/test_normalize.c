@@ -104,8 +104,20 @@ static void exact_cases(void) {
     CHECK_SAME(s[3], 0x1p-1030, "subnormal quotient");
 }
 
+/* True when long double arithmetic really has 64 significand bits and the wide exponent
+ * range at run time (valgrind, for one, emulates x87 arithmetic in binary64). */
+static int long_double_works(void) {
+    volatile long double one = 1.0L, tiny = 0x1p-60L, big = (long double)DBL_MAX;
+    long double sum = one + tiny, sq = big * big;
+    return sum != one && !isinf(sq);
+}
+
 static void random_cases(void) {
 #if LDBL_MANT_DIG >= 64
+    if (!long_double_works()) {
+        printf("test_normalize: long double is not wide at run time: reference checks skipped\n");
+        return;
+    }
     double worst_d = 0, worst_s = 0;
     for (int round = 0; round < 400; round++) {
         size_t n = 1 + (size_t)(rng_next() % 60);
