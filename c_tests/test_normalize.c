@@ -248,6 +248,17 @@ static void bad_input(void) {
     CHECK(norms[0] == 0 && norms[1] == 0 && norms[2] == 0 && norms[3] == 9, "n=0 zeros, C indexing");
     CHECK(safenorm_dnormalize_batch(5, NULL, 1, 0, 0, NULL, 0) == SAFENORM_OK, "batch=0");
 
+    /* Spans wrapping around the end of memory or below address 0: refused before any
+     * access (the pointers are never dereferenced). */
+    double *top = (double *)(uintptr_t)(UINTPTR_MAX & ~(uintptr_t)7);
+    CHECK(safenorm_dnormalize(100, top, 1, NULL) == SAFENORM_ERR_STRIDE, "wrapping span");
+    CHECK(safenorm_dnormalize_batch(2, (double *)(uintptr_t)64, 1, -100, 2, NULL, 0) ==
+              SAFENORM_ERR_SIZE, "batch below address 0");
+    CHECK(safenorm_dnormalize_batch(2, x, 1, 2, 2, top, -1) == SAFENORM_ERR_SIZE ||
+              safenorm_dnormalize_batch(2, x, 1, 2, 2, top, 1) == SAFENORM_ERR_SIZE,
+          "norms wrapping");
+    CHECK(memcmp(x, keep, sizeof x) == 0, "x unchanged");
+
     /* strerror knows the new codes. */
     CHECK(strcmp(safenorm_strerror(SAFENORM_ERR_OVERLAP), "unknown status") != 0, "strerror 6");
     CHECK(strcmp(safenorm_strerror(SAFENORM_ERR_SIZE), "unknown status") != 0, "strerror 7");
@@ -325,11 +336,33 @@ static void batch_and_layouts(void) {
     }
 }
 
+/* Misaligned complex float data: the unaligned path narrows both parts back to float. */
+static void misaligned_complex_float(void) {
+    float a[16];
+    for (int i = 0; i < 16; i++) a[i] = (float)rnd_log(-140, 120);
+    float want[16], wantn;
+    memcpy(want, a, sizeof a);
+    CHECK(safenorm_scnormalize(4, want, -2, &wantn) == SAFENORM_OK, "aligned c");
+    unsigned char raw[sizeof a + 16];
+    for (int off = 0; off < 8; off++) {
+        float got[16], nn;
+        memcpy(raw + off, a, sizeof a);
+        CHECK(safenorm_scnormalize(4, (float *)(void *)(raw + off), -2,
+                                   (float *)(void *)(raw + off + sizeof a)) == SAFENORM_OK,
+              "misaligned c");
+        memcpy(got, raw + off, sizeof got);
+        memcpy(&nn, raw + off + sizeof a, sizeof nn);
+        CHECK(memcmp(got, want, sizeof got) == 0, "misaligned c off=%d", off);
+        CHECK_SAME(nn, wantn, "misaligned c norm off=%d", off);
+    }
+}
+
 int main(void) {
     exact_cases();
     random_cases();
     specials();
     bad_input();
     batch_and_layouts();
+    misaligned_complex_float();
     return finish("test_normalize");
 }
