@@ -31,6 +31,18 @@
 #define SAFENORM_ERR_OUT_NULL 3
 
 /*
+ An output overlaps the input vectors' memory (e.g. `norm` inside `x`'s span); nothing was
+ read or written.
+ */
+#define SAFENORM_ERR_OVERLAP 6
+
+/*
+ The extents overflow the address space (the byte span of a whole batch, or of its
+ outputs, does not fit `isize`); nothing was read or written.
+ */
+#define SAFENORM_ERR_SIZE 7
+
+/*
  The state pointer is NULL, or its bytes are not a state written by this library (wrong
  tag or version, unknown flags, non-zero reserved bytes, impossible values); nothing was
  changed, `*out` was set to NaN.
@@ -199,6 +211,157 @@ const char *safenorm_active_kernel(void);
  A static description of a status code returned by the `_checked` and state functions.
  */
 const char *safenorm_strerror(int status);
+
+/*
+ Normalises a real double vector in place: `x[i*incx] <- x[i*incx] / ||x||`, and stores
+ the norm `||x||` correctly rounded in `*norm` (`norm` may be NULL; `+Inf` when the norm
+ exceeds `DBL_MAX`).
+
+ Elements as for `safenorm_dnrm2` (`incx < 0` names the same elements; `incx == 0` is
+ allowed only for `n <= 1`).  Each quotient is the exact `x_i / ||x||` rounded to nearest,
+ except within `2^-26` ulp of a rounding midpoint: at most `0.5 + 2^-26` ulp from the
+ exact quotient, with no overflow or underflow in between (`||x||` may exceed `DBL_MAX`,
+ e.g. two entries `DBL_MAX` give `0x1.6a09e667f3bcdp-1` each, or be subnormal); subnormal
+ quotients are rounded once.
+
+ Special values: all components `+-0` (and `n == 0`): `x` unchanged, `*norm = 0`.  Any
+ NaN: every component becomes NaN, `*norm = NaN`.  Otherwise infinities: `*norm = +Inf`,
+ finite components become `+-0`, a single infinite component `+-1`, two or more infinite
+ components NaN (the limit of `x_i / ||x||` as the infinite components grow, NaN where it
+ depends on how they grow).  These are results, returned with `SAFENORM_OK`.
+
+ Returns `SAFENORM_OK`, or without touching memory: `SAFENORM_ERR_NULL` (`x == NULL`,
+ `n > 0`), `SAFENORM_ERR_STRIDE` (`incx == 0` with `n > 1`, or a span
+ `(n-1)*|incx|+1` that is not addressable), `SAFENORM_ERR_OVERLAP` (`norm` inside the span
+ of `x`).  `x` and `norm` need not be aligned.
+
+ # Safety
+
+ When `n > 0` and `x != NULL`, the `(n-1)*|incx|+1` doubles from `x` must be readable and
+ writable and not accessed concurrently; `norm` is NULL or points to a writable double.
+ */
+int safenorm_dnormalize(size_t n, double *x, ptrdiff_t incx, double *norm);
+
+/*
+ Normalises a real float vector in place, as `safenorm_dnormalize`: the quotients are
+ computed from the float data and a norm carried to about 100 bits and rounded once to
+ float (within `0.5 + 2^-47` ulp of the exact quotient); `*norm` is the correctly rounded
+ norm (`+Inf` above `FLT_MAX`).
+
+ # Safety
+
+ When `n > 0` and `x != NULL`, the `(n-1)*|incx|+1` floats from `x` must be readable and
+ writable and not accessed concurrently; `norm` is NULL or points to a writable float.
+ */
+int safenorm_snormalize(size_t n, float *x, ptrdiff_t incx, float *norm);
+
+/*
+ Normalises a complex double vector in place, as `safenorm_dnormalize`: the real and
+ imaginary parts are each divided by the (real) norm `sqrt(sum |z_i|^2)`; `x` holds
+ interleaved (re, im) pairs and `incx` counts complex elements.  For the special-value
+ rules the parts are the components.
+
+ # Safety
+
+ When `n > 0` and `x != NULL`, the `2*((n-1)*|incx|+1)` doubles from `x` must be readable
+ and writable and not accessed concurrently; `norm` is NULL or points to a writable double.
+ */
+int safenorm_dznormalize(size_t n, double *x, ptrdiff_t incx, double *norm);
+
+/*
+ Normalises a complex float vector in place, as `safenorm_dznormalize` with the accuracy
+ of `safenorm_snormalize`.
+
+ # Safety
+
+ When `n > 0` and `x != NULL`, the `2*((n-1)*|incx|+1)` floats from `x` must be readable
+ and writable and not accessed concurrently; `norm` is NULL or points to a writable float.
+ */
+int safenorm_scnormalize(size_t n, float *x, ptrdiff_t incx, float *norm);
+
+/*
+ Normalises `batch` real double vectors in place: vector `b` (`0 <= b < batch`) is the
+ vector `(n, x + b*stridex, incx)` of `safenorm_dnormalize` (pointer arithmetic in
+ elements: a negative `stridex` places vectors below `x`), normalised exactly as
+ `safenorm_dnormalize` does (bitwise the same results), and its norm is stored in
+ `norms[b*incnorm]` (C indexing: a negative `incnorm` stores below `norms`) when `norms`
+ is not NULL.
+
+ The vectors are processed one after the other, `b = 0, 1, ...` (the implementation loops
+ over them).  Vectors may interleave (the columns of a row-major `n x batch` matrix:
+ `incx = batch`, `stridex = 1`); a vector that shares elements with an earlier one sees
+ that one's results.
+
+ Returns `SAFENORM_OK`; or, with nothing read or written: `SAFENORM_ERR_NULL` (`x ==
+ NULL` with `n > 0` and `batch > 0`), `SAFENORM_ERR_STRIDE` (`incx == 0` with `n > 1`,
+ `stridex == 0` with `batch > 1` and `n > 0`, `incnorm == 0` with `batch > 1` and
+ `norms != NULL`, or a vector span that is not addressable), `SAFENORM_ERR_SIZE` (the span
+ of all vectors, or of all norms, is not addressable: more than `PTRDIFF_MAX` bytes, or
+ wrapping around memory), `SAFENORM_ERR_OVERLAP` (the norms' span intersects the
+ vectors' span).  `n == 0`: the norms are set to 0 and `x` is not read (it may be NULL);
+ `batch == 0`: nothing is done.
+
+ # Safety
+
+ When `n > 0` and `batch > 0`, every vector's `(n-1)*|incx|+1` doubles from
+ `x + b*stridex` must be readable and writable, and not accessed concurrently; when
+ `norms != NULL`, the doubles `norms[b*incnorm]` must be writable.
+ */
+int safenorm_dnormalize_batch(size_t n,
+                              double *x,
+                              ptrdiff_t incx,
+                              ptrdiff_t stridex,
+                              size_t batch,
+                              double *norms,
+                              ptrdiff_t incnorm);
+
+/*
+ Normalises `batch` real float vectors in place, as `safenorm_dnormalize_batch` with the
+ rules of `safenorm_snormalize`.
+
+ # Safety
+
+ As for `safenorm_dnormalize_batch`, with floats.
+ */
+int safenorm_snormalize_batch(size_t n,
+                              float *x,
+                              ptrdiff_t incx,
+                              ptrdiff_t stridex,
+                              size_t batch,
+                              float *norms,
+                              ptrdiff_t incnorm);
+
+/*
+ Normalises `batch` complex double vectors in place, as `safenorm_dnormalize_batch` with
+ the rules of `safenorm_dznormalize` (`incx` and `stridex` count complex elements).
+
+ # Safety
+
+ As for `safenorm_dnormalize_batch`, with `2*((n-1)*|incx|+1)` doubles per vector.
+ */
+int safenorm_dznormalize_batch(size_t n,
+                               double *x,
+                               ptrdiff_t incx,
+                               ptrdiff_t stridex,
+                               size_t batch,
+                               double *norms,
+                               ptrdiff_t incnorm);
+
+/*
+ Normalises `batch` complex float vectors in place, as `safenorm_dznormalize_batch` with
+ the accuracy of `safenorm_snormalize`.
+
+ # Safety
+
+ As for `safenorm_dnormalize_batch`, with `2*((n-1)*|incx|+1)` floats per vector.
+ */
+int safenorm_scnormalize_batch(size_t n,
+                               float *x,
+                               ptrdiff_t incx,
+                               ptrdiff_t stridex,
+                               size_t batch,
+                               float *norms,
+                               ptrdiff_t incnorm);
 
 /*
  Sets `*s` to the empty state (all its bytes are written).  Does nothing when `s` is NULL.

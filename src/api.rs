@@ -10,11 +10,13 @@
 
 use crate::arch::Kernels;
 use crate::dispatch::{self, Isa};
-use crate::finish::{finish, Finish};
+use crate::finish::{finish, split_norm, split_sqrt, Divisor, Finish, SplitNorm, SPLIT_REL_MAX};
 use crate::format::{Format, F32, F64};
 use crate::kernel::{SHORT32_MAX, SHORT_MAX};
 use crate::lassq::{lassq_typed, LassqData};
-use crate::strided::{ChunkSource, Element, Shape, Strided, ViewError};
+use crate::strided::{
+    required_len, ChunkSource, Element, Rewrite, Shape, Strided, StridedMut, ViewError,
+};
 use crate::sumsq::{ExactSumSq, SumSq};
 use crate::threads;
 
@@ -362,4 +364,180 @@ fn exact(src: &dyn ChunkSource, fmt: Format) -> f64 {
     let mut ex = ExactSumSq::new();
     ex.add_source(src);
     ex.rounded(fmt)
+}
+
+/// Normalises a contiguous slice in place, `x <- x / ||x||`, and returns the norm
+/// `||x||` correctly rounded (`+Inf` when it exceeds the largest finite value).
+///
+/// Every component becomes the exact quotient `x_i / ||x||` rounded to nearest, except
+/// within `2^-26` ulp of a rounding midpoint (binary64; `2^-47` for binary32): at most
+/// `0.5 + 2^-26` ulp from the exact quotient, for every input, with no overflow or underflow
+/// in between (the norm may exceed the largest finite value or be subnormal; quotients that
+/// are subnormal are rounded once).  The algorithm and its proof: `finish.rs`, `Divisor`.
+///
+/// Special inputs (the same rules for complex data, whose real and imaginary parts are the
+/// components):
+/// * all components `+-0` (also the empty vector): unchanged, the norm is 0;
+/// * any NaN: every component becomes NaN, the norm is NaN;
+/// * otherwise, infinities: the norm is `+Inf`, and each component becomes the limit of
+///   `x_i / ||x||` as the infinite components grow without bound: finite components become
+///   `+-0` (sign kept); a single infinite component becomes `+-1`; two or more infinite
+///   components become NaN (their limit depends on how they grow; numpy and PyTorch give
+///   NaN there too).
+///
+/// `T` is `f64`, `f32`, `[f64; 2]` or `[f32; 2]`; binary32 quotients are computed from the
+/// binary32 data and a norm carried to about 100 bits, and rounded once to binary32.
+///
+/// ```
+/// let mut x = [f64::MAX, f64::MAX];
+/// let norm = safenorm::normalize(&mut x);
+/// assert_eq!(norm, f64::INFINITY);                        // the norm overflows...
+/// assert_eq!(x, [std::f64::consts::FRAC_1_SQRT_2; 2]);    // ...the quotients do not
+/// ```
+pub fn normalize<T: Element>(x: &mut [T]) -> T::Real {
+    normalize_view(&mut StridedMut::contiguous(x))
+}
+
+/// [`normalize`] of the BLAS vector `(n, x, incx)` of a slice (see [`StridedMut::new`]:
+/// `incx == 0` is refused for `n > 1`).
+pub fn normalize_strided<T: Element>(
+    x: &mut [T],
+    n: usize,
+    incx: isize,
+) -> Result<T::Real, ViewError> {
+    Ok(normalize_view(&mut StridedMut::new(x, n, incx)?))
+}
+
+/// [`normalize`] of a checked strided view.
+pub fn normalize_view<T: Element>(v: &mut StridedMut<'_, T>) -> T::Real {
+    let mut st = SumSq::new();
+    let k = dispatch::active_kernels();
+    if T::FORMAT == F32 {
+        // The binary32 kernels bound their sums only to about 2^-32 (enough to round a
+        // binary32 norm, not to divide by it); the binary64 block kernel over the widened
+        // components keeps the bound near 2^-100, so the exact state is rarely needed.
+        add_source(&mut st, &v.as_view(), k);
+    } else {
+        add_view(&mut st, &v.as_view(), k);
+    }
+    T::real(normalize_state(&st, v))
+}
+
+/// [`normalize`] of any rewritable source (the C adapters' misaligned data); the norm is
+/// returned as a binary64 holding a value of the source's format.
+#[doc(hidden)]
+pub fn normalize_source<R: Rewrite>(src: &mut R) -> f64 {
+    let mut st = SumSq::new();
+    add_source(&mut st, &*src, dispatch::active_kernels());
+    normalize_state(&st, src)
+}
+
+/// Normalises `batch` vectors of a slice: vector `b` is the BLAS vector `(n, x[b *
+/// stridex..], incx)`; its norm goes to `norms[b]` when `norms` is given.  The vectors are
+/// normalised one after the other, `b = 0, 1, ...` (vectors may interleave, e.g. the columns
+/// of a row-major matrix with `incx` = the row length and `stridex = 1`; a vector sharing
+/// elements with an earlier one sees that one's results).  Everything is checked before
+/// anything is written: an error leaves `x` and `norms` unchanged.
+///
+/// Errors: a span that does not fit ([`ViewError::TooShort`], also `norms` shorter than
+/// `batch`, or [`ViewError::StrideOverflow`]); `incx == 0` with `n > 1`, or `stridex == 0`
+/// with `batch > 1` and `n > 0` ([`ViewError::ZeroStride`]: writing the same elements
+/// again has no meaning).
+pub fn normalize_batch<T: Element>(
+    x: &mut [T],
+    n: usize,
+    incx: isize,
+    stridex: usize,
+    batch: usize,
+    mut norms: Option<&mut [T::Real]>,
+) -> Result<(), ViewError> {
+    if let Some(o) = norms.as_deref() {
+        if o.len() < batch {
+            return Err(ViewError::TooShort);
+        }
+    }
+    if batch == 0 {
+        return Ok(());
+    }
+    if n == 0 {
+        for o in norms.iter_mut().flat_map(|o| o.iter_mut()).take(batch) {
+            *o = T::real(0.0);
+        }
+        return Ok(());
+    }
+    if (n > 1 && incx == 0) || (batch > 1 && stridex == 0) {
+        return Err(ViewError::ZeroStride);
+    }
+    let span = required_len(n, incx.unsigned_abs()).ok_or(ViewError::StrideOverflow)?;
+    let end = (batch - 1)
+        .checked_mul(stridex)
+        .and_then(|o| o.checked_add(span))
+        .ok_or(ViewError::StrideOverflow)?;
+    if end > x.len() {
+        return Err(ViewError::TooShort);
+    }
+    for b in 0..batch {
+        let data = x.get_mut(b * stridex..).ok_or(ViewError::TooShort)?;
+        let r = normalize_view(&mut StridedMut::new(data, n, incx)?);
+        if let Some(slot) = norms.as_deref_mut().and_then(|o| o.get_mut(b)) {
+            *slot = r;
+        }
+    }
+    Ok(())
+}
+
+/// Normalises `v` given the fast state of its data (documentation of [`normalize`]);
+/// returns the rounded norm (a value of the source's format, `+Inf` or NaN).
+fn normalize_state<R: Rewrite>(st: &SumSq, v: &mut R) -> f64 {
+    let fmt = v.format();
+    if st.saw_nan() {
+        v.rewrite(|_| f64::NAN);
+        return f64::NAN;
+    }
+    if st.saw_inf() {
+        let mut k = 0u64;
+        v.for_each_chunk(&mut |c| k += c.iter().filter(|x| x.is_infinite()).count() as u64);
+        if k > 0 {
+            v.rewrite(|x| {
+                if !x.is_infinite() {
+                    0.0f64.copysign(x)
+                } else if k == 1 {
+                    1.0f64.copysign(x)
+                } else {
+                    f64::NAN
+                }
+            });
+            return f64::INFINITY;
+        }
+        // A state flagged infinite without an infinity (a sum of squares past 2^2200): the
+        // exact state below rounds the norm.
+    }
+    if st.classes.iter().all(|c| c.is_zero()) {
+        // Only +-0 components: unchanged.
+        return 0.0;
+    }
+    let fast = match (finish(st, fmt), split_norm(st)) {
+        (Finish::Value(r), Some(sp)) if sp.rel <= SPLIT_REL_MAX => Some((r, sp)),
+        _ => None,
+    };
+    let (r, sp) = match fast {
+        Some(f) => f,
+        None => match exact_split(v, fmt) {
+            Some(f) => f,
+            // Not reached: the sum is not zero.
+            None => return 0.0,
+        },
+    };
+    let div = Divisor::new(&sp, fmt);
+    v.rewrite(|x| div.divide(x));
+    r
+}
+
+/// The correctly rounded norm and its split from the exact state; `None` for a zero sum.
+#[cold]
+fn exact_split(src: &dyn ChunkSource, fmt: Format) -> Option<(f64, SplitNorm)> {
+    let mut ex = ExactSumSq::new();
+    ex.add_source(src);
+    let (hi, lo, err, w) = ex.sum.leading_dd()?;
+    Some((ex.rounded(fmt), split_sqrt(hi, lo, err, w)?))
 }

@@ -190,6 +190,38 @@ impl ExactSum {
         st.add_class(k, hi, lo2, err);
     }
 
+    /// `S` as `(hi, lo, err, w)`: `S` lies within `err 2^w` of `(hi + lo) 2^w`, with
+    /// `err = 2^-104 hi` (for normalisation, `finish::split_sqrt`); `None` for `S = 0`.
+    ///
+    /// The leading 128 bits `t` of `S` (top bit set; up to three limbs, shifted) give
+    /// `S = t 2^w' + r` with `0 <= r < 2^w'` (`2^-127` relative); `t` splits into pieces of 53,
+    /// 53 and 22 bits, the first two exact as a double-double (TwoSum), the third added with
+    /// one rounding (at most `u |lo| <= 2^-106 hi`).  Both errors are far below the returned
+    /// `err`.  Values are scaled so that `hi` is near `2^0..2^128` (no range issues).
+    pub(crate) fn leading_dd(&self) -> Option<(f64, f64, f64, i32)> {
+        let top = self.limbs.iter().rposition(|&l| l != 0)?;
+        let limb = |i: Option<usize>| i.and_then(|i| self.limbs.get(i)).copied().unwrap_or(0);
+        let a = limb(Some(top));
+        let b = limb(top.checked_sub(1));
+        let c = limb(top.checked_sub(2));
+        let z = a.leading_zeros();
+        // The 192 bits a:b:c shifted left by z (top bit set), keep the top 128.
+        let wide = (u128::from(a) << 64) | u128::from(b);
+        let t = if z == 0 {
+            wide
+        } else {
+            (wide << z) | u128::from(c >> (64 - z))
+        };
+        // t's lowest bit has the weight of b's lowest bit shifted by z: 2^(64 (top - 1) - z - OFFSET).
+        let w = 64 * (top as i32 - 1) - z as i32 - OFFSET;
+        let p1 = (t >> 75) as f64 * crate::consts::pow2(75);
+        let p2 = ((t >> 22) & ((1u128 << 53) - 1)) as f64 * crate::consts::pow2(22);
+        let p3 = (t & ((1u128 << 22) - 1)) as f64;
+        let (hi, lo) = crate::sumsq::two_sum(p1, p2);
+        let lo = lo + p3;
+        Some((hi, lo, hi * crate::consts::pow2(-104), w))
+    }
+
     /// Compares `S` with `(mant * 2^exp)^2`, where `mant < 2^60` and `2*exp + OFFSET >= 0`.
     fn cmp_square(&self, mant: u64, exp: i32) -> core::cmp::Ordering {
         let mut other = ExactSum::new();

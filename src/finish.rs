@@ -429,3 +429,272 @@ fn round32(hi: f64, lo: f64, err: f64) -> Option<f64> {
         round_sum::<false>(hi, lo, err, F32)
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The norm as a divisor: normalisation `x / ||x||`.
+// ---------------------------------------------------------------------------------------
+
+/// The largest relative bound [`SplitNorm::rel`] that normalisation accepts from the fast
+/// state; a looser state is replaced by the exact one (whose split is within `2^-101`).
+/// With `rel <= 2^-80` every quotient is within `(1/2 + 2^-26)` ulp (binary64) of the exact
+/// one ([`Divisor`]).
+pub(crate) const SPLIT_REL_MAX: f64 = pow2(-80);
+
+/// A positive norm as an unevaluated double-double with a binary exponent: the exact norm
+/// is `(hi + lo) 2^exp (1 + eta)` with `|eta| <= rel`, where `hi = RN(hi + lo)` lies in
+/// `[1, 2]` (so `|lo| <= 2^-53 hi`).  Unlike the rounded norm it never overflows or
+/// underflows, and it carries about 100 bits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct SplitNorm {
+    pub(crate) hi: f64,
+    pub(crate) lo: f64,
+    pub(crate) exp: i32,
+    pub(crate) rel: f64,
+}
+
+/// The norm of a fast state as a [`SplitNorm`] (the sum of its top classes as in
+/// [`finish`], then [`split_sqrt`]); `None` for a state with a NaN or an infinity, for the
+/// zero state, and for a sum the split cannot bound (the caller uses the exact state).
+pub(crate) fn split_norm(s: &SumSq) -> Option<SplitNorm> {
+    if s.nan || s.inf {
+        return None;
+    }
+    let top = s.classes.iter().rposition(|c| !c.is_zero())?;
+    let (hi, lo, err, k) = top_sum(s, top);
+    split_sqrt(hi, lo, err, 2 * k)
+}
+
+/// `sqrt(S)` as a [`SplitNorm`], where the sum of squares `S` lies within
+/// `err 2^exp2` of `(hi + lo) 2^exp2` (`hi >= |lo|`, `hi > 0`, all finite); `None` otherwise.
+///
+/// Algorithm: renormalise `s + t = hi + lo` exactly (FastTwoSum, T. J. Dekker 1971,
+/// doi:10.1007/BF01397083), scale by an exact power of two `2^-j` chosen so that `s' =
+/// s 2^-j` lies in `[1, 4)` and `exp2 + j` is even; `y = RN(sqrt(s'))` in `[1, 2)`; one
+/// Newton step `y_l = RN(RN(rho + t') RN(1/2y))` on the exact remainder `rho = s' - y^2`
+/// (exactly representable, the remainder of a correctly rounded square root; one FMA);
+/// `(hi, lo) = TwoSum(y, y_l)`; `exp = (exp2 + j) / 2`.
+///
+/// Error: the relative error of the sum is at most `e' = err 2^-j + 2^-1000` (the added
+/// term covers the parts `t`, `err` that scaling down may flush below `2^-1074`), and
+/// `|sqrt(1 + z) - 1| <= |z| (1 + |z|) / 2`, so the root of the exact sum is within
+/// `0.51 e'` of `sqrt(s' + t')` (relative).  `|sqrt(a) - y| <= 2^-53 y`, so `|y_l| <= 2^-52 y`
+/// and the Newton truncation `(sqrt(a) - y)^2 / 2y` is below `2^-107 y`; the three roundings
+/// of `y_l` cost at most `3.01 u |y_l| < 2^-103.4 y`.  Hence `rel = 0.52 e' + 2^-102` (the
+/// factors absorb the products of the small terms and the roundings of `rel` itself).
+pub(crate) fn split_sqrt(hi: f64, lo: f64, err: f64, exp2: i32) -> Option<SplitNorm> {
+    if !(hi > 0.0 && hi.is_finite() && lo.is_finite() && err.is_finite() && hi >= lo.abs()) {
+        return None;
+    }
+    let s = hi + lo;
+    let t = lo - (s - hi);
+    if !(s > 0.0 && s.is_finite()) {
+        return None;
+    }
+    let mut j = exponent(s);
+    if (exp2 + j) % 2 != 0 {
+        j -= 1;
+    }
+    let sh = ldexp(s, -j);
+    let tl = ldexp(t, -j);
+    let er = ldexp(err, -j) + pow2(-1000);
+    let y = sh.sqrt();
+    let rho = (-y).mul_add(y, sh); // exact
+    let yl = (rho + tl) * (0.5 / y);
+    let (h, l) = two_sum(y, yl);
+    let rel = er * 0.52 + pow2(-102);
+    if rel.is_nan() || rel >= 0.25 {
+        return None;
+    }
+    Some(SplitNorm {
+        hi: h,
+        lo: l,
+        exp: (exp2 + j) / 2,
+        rel,
+    })
+}
+
+/// Division by a norm: `x / N` rounded to nearest-even in `fmt` (binary64 or binary32), for
+/// the norm `N` (a [`SplitNorm`]) of a vector holding the finite `x` (so `|x| <= N (1 +
+/// rel)`), with the per-norm constants computed once.
+///
+/// # Algorithm
+///
+/// `|x| = m 2^k` with `m` in `[1, 2)` (exact, also for subnormal `x`), `d = k - exp`, so
+/// `|x| / N = T 2^d / (1 + eta)` with `T = m / (hi + lo)`.  In binary64, without any
+/// overflow or underflow (`m`, `hi` near 1):
+///
+/// * `q = RN(m / hi)` in `[1/2, 2]`;
+/// * `r = m - q hi`, exact: the remainder of a rounded quotient is representable
+///   (Markstein, IBM J. Res. Dev. 34, 1990, doi:10.1147/rd.341.0111; Boldo and Daumas,
+///   ARITH 2003, doi:10.1109/ARITH.2003.1207671), and `q hi = p + e` exactly by Dekker's
+///   product with Veltkamp's split (doi:10.1007/BF01397083; `hi` split once per norm; no
+///   product over- or underflows near 1), `m - p` exact (Sterbenz), so `r = (m - p) - e`
+///   (exact, being representable);
+/// * `c = RN(RN(r - RN(q lo)) RN(1/hi))`: since `T - q = (r - q lo) / (hi + lo)` exactly,
+///   `c` approximates `T - q`;
+/// * the result is `T~ 2^d` with `T~ = q + c`, rounded **once** to `fmt`: for a binary64
+///   result above `2^-1021`, `RN(q + c) 2^d` (the scaling is exact); for a normal binary32
+///   result away from a midpoint, [`round32_quotient`]; otherwise (binary64 results near or
+///   in the subnormal range, binary32 near-midpoints and subnormals) [`round_scaled`], which
+///   rounds the exact double-double `q + c` directly onto the target grid (subnormal
+///   quotients, which vectors with a large component produce, are rounded once, not twice).
+///
+/// # Error bound
+///
+/// Let `Q = |x| / N` exactly and `ulp(Q)` the spacing of `fmt` at `Q`.
+/// `|r| <= hi ulp(q) / 2` and `|q lo| <= 2^-53 q hi < hi ulp(q)`, so `|T - q| < 1.5 ulp(q)`;
+/// multiplying by `RN(1/hi)` instead of dividing by `hi + lo` (relative `2u`) and the three
+/// other roundings cost `|c - (T - q)| <= 1.5 ulp(q) 5.01 u + q u^2 1.01 < 2^-50 ulp(q)`.
+/// In units of the result, `ulp(q) 2^d <= 2 ulp(Q)` (a binary64 spacing, at most twice the
+/// spacing at `Q` when `q` and `Q 2^-d` lie in adjacent binades; binary32 and subnormal
+/// grids are coarser).  The error of the norm moves the quotient by
+/// `Q rel (1 + 2 rel) <= 2^p rel 1.01 ulp(Q)` (`Q < 2^p ulp(Q)`, `p` the precision of
+/// `fmt`).  Rounding to nearest adds at most half a spacing, and the comparisons of
+/// [`round_scaled`] may misjudge a tie by `2^-52` of a spacing.  In all:
+///
+/// `|result - Q| <= (1/2 + 1.01 2^p rel + 2^-48) ulp(Q)`,
+///
+/// i.e. at most `0.5 + 2^-26` ulp for binary64 with the fast state's `rel <= 2^-80`
+/// ([`SPLIT_REL_MAX`]), `0.5 + 2^-47` ulp with the exact state's `rel < 2^-101`, and
+/// `0.5 + 2^-47` ulp for binary32: the correctly rounded quotient except when the exact one
+/// lies within that distance of a rounding midpoint.
+///
+/// NaN and infinities are the caller's (normalisation decides them from the whole vector);
+/// [`Divisor::divide`] returns them, and zeros, unchanged.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Divisor {
+    hi: f64,
+    lo: f64,
+    exp: i32,
+    /// `RN(1 / hi)`.
+    inv: f64,
+    /// Veltkamp's split of `hi`: `hh + hl = hi`, 26 and 27 bits.
+    hh: f64,
+    hl: f64,
+    fmt: Format,
+}
+
+/// Veltkamp's splitting constant `2^27 + 1`.
+const SPLIT: f64 = 134_217_729.0;
+
+impl Divisor {
+    /// The constants of division by `n` into `fmt`.
+    pub(crate) fn new(n: &SplitNorm, fmt: Format) -> Divisor {
+        let c = SPLIT * n.hi;
+        let hh = c - (c - n.hi);
+        Divisor {
+            hi: n.hi,
+            lo: n.lo,
+            exp: n.exp,
+            inv: 1.0 / n.hi,
+            hh,
+            hl: n.hi - hh,
+            fmt,
+        }
+    }
+
+    /// `x / N` rounded once to the format (type documentation).
+    #[inline]
+    pub(crate) fn divide(&self, x: f64) -> f64 {
+        if x == 0.0 || !x.is_finite() {
+            return x;
+        }
+        let a = x.abs();
+        let (m, k) = if a >= f64::MIN_POSITIVE {
+            let b = a.to_bits();
+            (
+                f64::from_bits((b & MANT_MASK) | ONE_BITS),
+                (b >> 52) as i32 - 1023,
+            )
+        } else {
+            let k = exponent(a);
+            (ldexp(a, -k), k)
+        };
+        let d = k - self.exp;
+        let q = m / self.hi;
+        // Dekker's exact product q hi = p + e.
+        let cq = SPLIT * q;
+        let qh = cq - (cq - q);
+        let ql = q - qh;
+        let p = q * self.hi;
+        let e = ((qh * self.hh - p) + qh * self.hl + ql * self.hh) + ql * self.hl;
+        let r = (m - p) - e; // exact: m - q hi
+        let c = (r - q * self.lo) * self.inv;
+        let fmt = self.fmt;
+        let v = if fmt.precision == 53 && d >= -1020 {
+            // q + c is at least 1/4 - tiny, so the result is at least 2^-1022: normal, and
+            // the scaling by 2^d (d <= 1) is exact.
+            (q + c) * pow2(d)
+        } else if fmt == F32 && d >= -900 {
+            round32_quotient(q, c, d).unwrap_or_else(|| round_scaled(q, c, d, fmt))
+        } else {
+            round_scaled(q, c, d, fmt)
+        };
+        v.copysign(x)
+    }
+}
+
+/// Bits of `1.0`.
+const ONE_BITS: u64 = 0x3FF0_0000_0000_0000;
+
+/// The common binary32 case of [`round_scaled`]: `y = RN32((q + c) 2^d)` for a normal
+/// binary32 result away from a rounding midpoint, else `None`.  `s + t = q + c` (TwoSum);
+/// `z = s 2^d` is exact (a normal binary64 number, `-900 <= d <= 1`) and `y = RN32(z)`; the
+/// distance `e = (s - y 2^-d) + t` (`s - y 2^-d` exact: Sterbenz) carries one rounding, so
+/// `y` is accepted only when `|e|` is strictly below half a spacing on both sides (a
+/// quarter below a power of two) with a relative margin of `2^-50`.
+#[inline(always)]
+fn round32_quotient(q: f64, c: f64, d: i32) -> Option<f64> {
+    let (s, t) = two_sum(q, c);
+    let y = f64::from((s * pow2(d)) as f32);
+    if y < pow2(-126) {
+        return None;
+    }
+    let e = (s - y * pow2(-d)) + t;
+    // Half the binary32 spacing at y, in the units of q.
+    let half = f64::from_bits(y.to_bits() & EXP_MASK) * pow2(-24 - d);
+    let below = if y.to_bits() & MANT_MASK == 0 {
+        0.5 * half
+    } else {
+        half
+    };
+    let keep = 1.0 - pow2(-50);
+    if e < half * keep && e > -below * keep {
+        Some(y)
+    } else {
+        None
+    }
+}
+
+/// `(q + c) 2^d` rounded to nearest-even on the grid of `fmt`, for `q` in `[1/4, 2]`,
+/// `|c| <= 2^-50 q` and a result at most about 1 (so never above the format's range).
+///
+/// `s + t = q + c` exactly (TwoSum).  A candidate `y` is `RN_fmt(RN(s 2^d))` (at most one
+/// step from the answer: two roundings); then, in the units of `q` (where nothing
+/// underflows), the distance `e = (s - y 2^-d) + t` of the exact value from `y` is compared
+/// with half the spacings above and below `y`, and `y` moves by one spacing until `e` lies
+/// between them (ties to the even neighbour).  `s - y 2^-d` is exact: `y 2^-d` is a
+/// multiple of `ulp(s)` within a few spacings of `s` (Sterbenz's lemma, or `y = 0`); adding
+/// `t` rounds once, which can only turn a distance just beyond a half spacing into exactly a
+/// half spacing (a tie misjudged by at most `2^-53` of a spacing).
+#[inline(never)]
+fn round_scaled(q: f64, c: f64, d: i32, fmt: Format) -> f64 {
+    let (s, t) = two_sum(q, c);
+    let mut y = round_to_grid(ldexp(s, d), fmt);
+    for _ in 0..4 {
+        let g_up = grid_exp(y, fmt);
+        let g_dn = grid_exp_below(y, fmt);
+        let e = (s - ldexp(y, -d)) + t;
+        let half_up = ldexp(0.5, g_up - d);
+        let half_dn = ldexp(0.5, g_dn - d);
+        let odd = (ldexp(y, -g_up) as u64) & 1 == 1;
+        if e > half_up || (e == half_up && odd) {
+            y += ldexp(1.0, g_up);
+        } else if y > 0.0 && (e < -half_dn || (e == -half_dn && odd)) {
+            y -= ldexp(1.0, g_dn);
+        } else {
+            return y;
+        }
+    }
+    y
+}

@@ -68,6 +68,14 @@
 //! pair it got continues from the state behind it, so LAPACK's `?lange('F')` (one call per
 //! column) is within one ulp of the exact Frobenius norm.
 //!
+//! ## Normalisation
+//!
+//! [`normalize`] (and [`normalize_strided`], [`normalize_view`], [`normalize_batch`]) divide
+//! a vector by its norm in place: each quotient within `0.5 + 2^-26` ulp of the exact one
+//! (correctly rounded except within that distance of a midpoint), never overflowing or
+//! underflowing in between, by dividing by a norm carried to about 100 bits (`finish.rs`,
+//! `Divisor`); NaN, infinities and zero vectors follow the rules of [`normalize`].
+//!
 //! ## Safety
 //!
 //! The safe API ([`norm`], [`nrm2`], [`Strided`]) takes slices and checks that
@@ -97,13 +105,14 @@ mod sumsq;
 mod threads;
 
 pub use api::{
-    active_isa, lassq, lassq_data, lassq_forget, norm, nrm2, nrm2_exact_source, nrm2_source,
+    active_isa, lassq, lassq_data, lassq_forget, norm, normalize, normalize_batch,
+    normalize_source, normalize_strided, normalize_view, nrm2, nrm2_exact_source, nrm2_source,
     nrm2_view, nrm2_with_isa, Rounded,
 };
 pub use dispatch::Isa;
 #[doc(hidden)]
 pub use lassq::LassqData;
-pub use strided::{required_len, ChunkSource, Element, Strided, ViewError};
+pub use strided::{required_len, ChunkSource, Element, Rewrite, Strided, StridedMut, ViewError};
 pub use sumsq::{ExactSumSq, StateError, SumSq, EXACT_SUMSQ_BYTES, SUMSQ_BYTES};
 pub use threads::{num_threads, set_num_threads, MAX_THREADS, PAR_MIN};
 

@@ -25,6 +25,9 @@ pub enum ViewError {
     StrideOverflow,
     /// The slice is shorter than `(n - 1) * |incx| + 1` elements.
     TooShort,
+    /// `incx == 0` with `n > 1` for a view that is written ([`StridedMut`]): writing one
+    /// element `n` times has no meaning.
+    ZeroStride,
 }
 
 impl core::fmt::Display for ViewError {
@@ -34,6 +37,7 @@ impl core::fmt::Display for ViewError {
                 f.write_str("(n - 1) * |incx| overflows the address space")
             }
             ViewError::TooShort => f.write_str("slice shorter than (n - 1) * |incx| + 1 elements"),
+            ViewError::ZeroStride => f.write_str("incx == 0 with n > 1 for a written view"),
         }
     }
 }
@@ -66,6 +70,10 @@ pub trait Element: Copy + Send + Sync + sealed::Sealed {
     /// Component `k` (`k < PARTS`) widened to binary64 (exact).
     #[doc(hidden)]
     fn part(self, k: usize) -> f64;
+    /// The element whose components are `p[..PARTS]`, narrowed to the component type (exact
+    /// for values of [`Element::FORMAT`]).
+    #[doc(hidden)]
+    fn from_parts(p: [f64; 2]) -> Self;
     /// The elements as contiguous binary64 values when that needs no conversion.
     #[doc(hidden)]
     fn as_f64s(s: &[Self]) -> Option<&[f64]>;
@@ -85,6 +93,10 @@ impl Element for f64 {
     #[inline(always)]
     fn part(self, _k: usize) -> f64 {
         self
+    }
+    #[inline(always)]
+    fn from_parts(p: [f64; 2]) -> f64 {
+        p[0]
     }
     #[inline]
     fn as_f64s(s: &[Self]) -> Option<&[f64]> {
@@ -107,6 +119,10 @@ impl Element for f32 {
     #[inline(always)]
     fn part(self, _k: usize) -> f64 {
         f64::from(self)
+    }
+    #[inline(always)]
+    fn from_parts(p: [f64; 2]) -> f32 {
+        p[0] as f32
     }
     #[inline]
     fn as_f64s(_s: &[Self]) -> Option<&[f64]> {
@@ -134,6 +150,10 @@ impl Element for [f64; 2] {
             self[1]
         }
     }
+    #[inline(always)]
+    fn from_parts(p: [f64; 2]) -> [f64; 2] {
+        p
+    }
     #[inline]
     fn as_f64s(s: &[Self]) -> Option<&[f64]> {
         Some(s.as_flattened())
@@ -155,6 +175,10 @@ impl Element for [f32; 2] {
     #[inline(always)]
     fn part(self, k: usize) -> f64 {
         f64::from(if k == 0 { self[0] } else { self[1] })
+    }
+    #[inline(always)]
+    fn from_parts(p: [f64; 2]) -> [f32; 2] {
+        [p[0] as f32, p[1] as f32]
     }
     #[inline]
     fn as_f64s(_s: &[Self]) -> Option<&[f64]> {
@@ -357,5 +381,106 @@ impl<T: Element> ChunkSource for Strided<'_, T> {
         }
         let mut elems = self.data.iter().step_by(self.stride).copied();
         gather(&mut || elems.next(), f);
+    }
+}
+
+/// Elements that can be rewritten in place, one real component at a time (normalisation):
+/// [`StridedMut`], and the C adapters' misaligned data.
+pub trait Rewrite: ChunkSource {
+    /// Replaces every real component `v` (widened to binary64) by `f(v)`, narrowed back to
+    /// the component type (exact when `f` returns values of [`ChunkSource::format`]).
+    fn rewrite<F: FnMut(f64) -> f64>(&mut self, f: F);
+}
+
+/// A checked strided view that is written: `n` elements of type `T` at stride `|incx|` in a
+/// mutable slice (the argument convention of [`Strided`]; `incx == 0` only for `n <= 1`).
+#[derive(Debug)]
+pub struct StridedMut<'a, T: Element> {
+    /// Exactly the span from the lowest to the highest element of the view.
+    data: &'a mut [T],
+    n: usize,
+    /// `|incx|`, at least 1.
+    stride: usize,
+}
+
+impl<'a, T: Element> StridedMut<'a, T> {
+    /// The BLAS view `(n, x, incx)` of `data` for writing.
+    ///
+    /// Needs `data.len() >= (n - 1) * |incx| + 1` when `n > 0`, and `incx != 0` when `n > 1`
+    /// ([`ViewError::ZeroStride`]).
+    pub fn new(data: &'a mut [T], n: usize, incx: isize) -> Result<Self, ViewError> {
+        if n > 1 && incx == 0 {
+            return Err(ViewError::ZeroStride);
+        }
+        let stride = incx.unsigned_abs().max(1);
+        if n == 0 {
+            return Ok(StridedMut {
+                data: &mut [],
+                n: 0,
+                stride,
+            });
+        }
+        let span = required_len(n, stride).ok_or(ViewError::StrideOverflow)?;
+        let data = data.get_mut(..span).ok_or(ViewError::TooShort)?;
+        Ok(StridedMut { data, n, stride })
+    }
+
+    /// A contiguous view of the whole slice.
+    pub fn contiguous(data: &'a mut [T]) -> Self {
+        let n = data.len();
+        StridedMut { data, n, stride: 1 }
+    }
+
+    /// Number of logical elements.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// True when the view has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The same elements, read-only.
+    pub fn as_view(&self) -> Strided<'_, T> {
+        Strided {
+            data: self.data,
+            n: self.n,
+            stride: self.stride,
+        }
+    }
+}
+
+impl<T: Element> ChunkSource for StridedMut<'_, T> {
+    fn format(&self) -> Format {
+        T::FORMAT
+    }
+
+    fn repeated(&self) -> Option<([f64; 2], u64)> {
+        None
+    }
+
+    fn for_each_chunk(&self, f: &mut dyn FnMut(&[f64])) {
+        self.as_view().for_each_chunk(f)
+    }
+}
+
+impl<T: Element> Rewrite for StridedMut<'_, T> {
+    #[inline]
+    fn rewrite<F: FnMut(f64) -> f64>(&mut self, mut f: F) {
+        if self.n == 0 {
+            return;
+        }
+        // An index walk (not `step_by`, whose zero-step check is a panic path).
+        let step = self.stride.max(1);
+        let mut i = 0usize;
+        while let Some(e) = self.data.get_mut(i) {
+            let mut p = [0.0; 2];
+            for (k, slot) in p.iter_mut().enumerate().take(T::PARTS) {
+                *slot = f(e.part(k));
+            }
+            *e = T::from_parts(p);
+            i = i.saturating_add(step);
+        }
     }
 }

@@ -16,6 +16,7 @@ use crate::format::Format;
 use crate::strided::{gather, required_len, ChunkSource, Element, Strided};
 
 pub mod native;
+pub mod normalize;
 pub mod state;
 
 #[cfg(feature = "blas-names")]

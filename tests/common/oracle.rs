@@ -157,3 +157,49 @@ pub fn oracle_repeated(parts: &[f64], count: u64, fmt: Fmt) -> f64 {
     }
     round_sqrt(&(exact_sum(parts) * BigUint::from(count)), fmt)
 }
+
+/// The error of `got` as an approximation of the exact quotient `x / sqrt(sum)` (`sum` from
+/// [`exact_sum`], a positive sum of squares in units of 2^-2148), in units of the spacing of
+/// `fmt` at the exact quotient (its ulp).  The root is carried to 600 fractional bits and the
+/// quotient to 2^-1300, so the measure is exact to far below 2^-100 ulp.  `x` finite, `got`
+/// finite with the sign of `x` (checked: a wrong sign gives +Inf).
+pub fn quotient_ulps(x: f64, got: f64, sum: &BigUint, fmt: Fmt) -> f64 {
+    use num_bigint::BigInt;
+    assert!(!sum.is_zero());
+    if x == 0.0 {
+        return if got == 0.0 && got.is_sign_negative() == x.is_sign_negative() {
+            0.0
+        } else {
+            f64::INFINITY
+        };
+    }
+    if !got.is_finite() || (got != 0.0 && got.is_sign_negative() != x.is_sign_negative()) {
+        return f64::INFINITY;
+    }
+    let dec = |v: f64| {
+        let bits = v.abs().to_bits();
+        if bits >> 52 == 0 {
+            (bits, -1074i64)
+        } else {
+            (
+                (bits & ((1 << 52) - 1)) | (1 << 52),
+                (bits >> 52) as i64 - 1075,
+            )
+        }
+    };
+    const K: i64 = 600;
+    const T: i64 = 1300;
+    // R = floor(sqrt(sum) 2^K); Q 2^T = mx 2^(ex + 1074 + K + T) / R.
+    let r = (sum << (2 * K as usize)).sqrt();
+    let (mx, ex) = dec(x);
+    let qi = (BigUint::from(mx) << ((ex + 1074 + K + T) as usize)) / &r;
+    let log2q = qi.bits() as i64 - 1 - T;
+    let g = (log2q - fmt.p + 1).max(fmt.min_exp);
+    let (mg, eg) = dec(got);
+    let gi = BigUint::from(mg) << ((eg + T) as usize);
+    let diff = BigInt::from(gi) - BigInt::from(qi);
+    // g + T >= 226: keep 200 bits below the ulp, so the conversion cannot overflow.
+    let sh = g + T - 200;
+    let d = (diff >> (sh as usize)).to_f64().unwrap_or(f64::INFINITY);
+    ldexp(d, -200).abs()
+}
