@@ -19,7 +19,8 @@ use crate::threads;
 
 /// The Euclidean norm of a contiguous slice: `sqrt(sum |x_i|^2)`, correctly rounded.
 ///
-/// `T` is `f64`, `f32`, `[f64; 2]` or `[f32; 2]` (complex, interleaved).  NaN anywhere gives
+/// `T` is `f64`, `f32`, `[f64; 2]` or `[f32; 2]` (complex, interleaved), or the
+/// half-precision [`crate::F16`] / [`crate::BF16`] (norm in binary32).  NaN anywhere gives
 /// NaN; otherwise an infinity gives `+Inf`; a true norm above the largest finite value gives
 /// `+Inf`; every other input gives the exact norm rounded to nearest-even.
 pub fn norm<T: Element>(x: &[T]) -> T::Real {
@@ -202,6 +203,8 @@ fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
         Shape::Pairs64(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs64)(x),
         Shape::Even32(x) if x.len() <= 2 * SHORT_MAX => (k.short_even32)(x),
         Shape::Pairs32(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs32)(x),
+        Shape::H16(x) if x.len() <= SHORT32_MAX => (k.small_h16)(x),
+        Shape::BF16(x) if x.len() <= SHORT32_MAX => (k.small_bf16)(x),
         _ => None,
     };
     match r {
@@ -219,6 +222,8 @@ fn short_part<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> Option<crate::sums
         Shape::Pairs64(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs64_part)(x),
         Shape::Even32(x) if x.len() <= 2 * SHORT_MAX => (k.short_even32_part)(x),
         Shape::Pairs32(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs32_part)(x),
+        Shape::H16(x) if x.len() <= SHORT32_MAX => (k.small_h16_part)(x),
+        Shape::BF16(x) if x.len() <= SHORT32_MAX => (k.small_bf16_part)(x),
         _ => None,
     }
 }
@@ -274,6 +279,8 @@ fn add_blocks_serial<T: Element>(st: &mut SumSq, v: &Strided<'_, T>, k: &Kernels
         Shape::Pairs64(x) => (k.pairs64)(x, st),
         Shape::Even32(x) => (k.even32)(x, st),
         Shape::Pairs32(x) => (k.pairs32)(x, st),
+        Shape::H16(x) => (k.h16s)(x, st),
+        Shape::BF16(x) => (k.bf16s)(x, st),
         Shape::Other => return add_source(st, v, k),
     };
     if special {

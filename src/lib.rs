@@ -82,6 +82,7 @@ mod exact;
 pub mod ffi;
 mod finish;
 mod format;
+mod half;
 mod kernel;
 mod strided;
 mod sumsq;
@@ -91,6 +92,7 @@ pub use api::{
     active_isa, norm, nrm2, nrm2_exact_source, nrm2_source, nrm2_view, nrm2_with_isa, Rounded,
 };
 pub use dispatch::Isa;
+pub use half::{bf16_to_f32, f16_to_f32, BF16, F16};
 pub use strided::{required_len, ChunkSource, Element, Strided, ViewError};
 pub use sumsq::{ExactSumSq, StateError, SumSq, EXACT_SUMSQ_BYTES, SUMSQ_BYTES};
 pub use threads::{num_threads, set_num_threads, MAX_THREADS, PAR_MIN};

@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 use crate::format::{Format, F32, F64};
+use crate::half::{BF16, F16};
 
 /// Why a view could not be built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,10 +47,13 @@ mod sealed {
     impl Sealed for f32 {}
     impl Sealed for [f64; 2] {}
     impl Sealed for [f32; 2] {}
+    impl Sealed for super::F16 {}
+    impl Sealed for super::BF16 {}
 }
 
 /// The element types of the four BLAS routines: `f64`, `f32`, `[f64; 2]` and `[f32; 2]`
-/// (complex numbers as interleaved real and imaginary parts).
+/// (complex numbers as interleaved real and imaginary parts), and the half-precision
+/// [`F16`] (IEEE binary16) and [`BF16`] (bfloat16), whose norm is a binary32.
 pub trait Element: Copy + Send + Sync + sealed::Sealed {
     /// The real type of the norm (`f64` or `f32`).
     type Real: Copy + core::fmt::Debug + PartialEq;
@@ -72,6 +76,72 @@ pub trait Element: Copy + Send + Sync + sealed::Sealed {
     /// The elements as contiguous binary32 values when they are binary32 components.
     #[doc(hidden)]
     fn as_f32s(s: &[Self]) -> Option<&[f32]>;
+    /// The elements as contiguous binary16 values when they are binary16.
+    #[doc(hidden)]
+    #[inline]
+    fn as_f16s(_s: &[Self]) -> Option<&[F16]> {
+        None
+    }
+    /// The elements as contiguous bfloat16 values when they are bfloat16.
+    #[doc(hidden)]
+    #[inline]
+    fn as_bf16s(_s: &[Self]) -> Option<&[BF16]> {
+        None
+    }
+}
+
+/// Binary16 data: every value is a binary32 value (see `half.rs`), the norm is a binary32.
+impl Element for F16 {
+    type Real = f32;
+    #[inline]
+    fn real(v: f64) -> f32 {
+        v as f32
+    }
+    const FORMAT: Format = F32;
+    const PARTS: usize = 1;
+    #[inline(always)]
+    fn part(self, _k: usize) -> f64 {
+        f64::from(self.to_f32())
+    }
+    #[inline]
+    fn as_f64s(_s: &[Self]) -> Option<&[f64]> {
+        None
+    }
+    #[inline]
+    fn as_f32s(_s: &[Self]) -> Option<&[f32]> {
+        None
+    }
+    #[inline]
+    fn as_f16s(s: &[Self]) -> Option<&[F16]> {
+        Some(s)
+    }
+}
+
+/// Bfloat16 data: every value is a binary32 value, the norm is a binary32.
+impl Element for BF16 {
+    type Real = f32;
+    #[inline]
+    fn real(v: f64) -> f32 {
+        v as f32
+    }
+    const FORMAT: Format = F32;
+    const PARTS: usize = 1;
+    #[inline(always)]
+    fn part(self, _k: usize) -> f64 {
+        f64::from(self.to_f32())
+    }
+    #[inline]
+    fn as_f64s(_s: &[Self]) -> Option<&[f64]> {
+        None
+    }
+    #[inline]
+    fn as_f32s(_s: &[Self]) -> Option<&[f32]> {
+        None
+    }
+    #[inline]
+    fn as_bf16s(s: &[Self]) -> Option<&[BF16]> {
+        Some(s)
+    }
 }
 
 impl Element for f64 {
@@ -196,7 +266,11 @@ pub(crate) enum Shape<'a> {
     Even32(&'a [f32]),
     /// Complex binary32, `incx = +-2`: the values at `4i`, `4i + 1`.
     Pairs32(&'a [f32]),
-    /// Empty, `incx = 0`, or another stride.
+    /// `incx = +-1`, binary16: every value (widened to binary32 by the kernels).
+    H16(&'a [F16]),
+    /// `incx = +-1`, bfloat16: every value.
+    BF16(&'a [BF16]),
+    /// Empty, `incx = 0`, or another stride (half precision: any stride but `+-1`).
     Other,
 }
 
@@ -309,7 +383,11 @@ impl<'a, T: Element> Strided<'a, T> {
             (1, _) => match (T::as_f64s(self.data), T::as_f32s(self.data)) {
                 (Some(x), _) => Shape::F64(x),
                 (None, Some(x)) => Shape::F32(x),
-                _ => Shape::Other,
+                _ => match (T::as_f16s(self.data), T::as_bf16s(self.data)) {
+                    (Some(x), _) => Shape::H16(x),
+                    (None, Some(x)) => Shape::BF16(x),
+                    _ => Shape::Other,
+                },
             },
             (2, p) => match (T::as_f64s(self.data), T::as_f32s(self.data), p) {
                 (Some(x), _, 1) => Shape::Even64(x),

@@ -16,6 +16,12 @@ pub const SAFENORM_ERR_NULL: c_int = 1;
 pub const SAFENORM_ERR_STRIDE: c_int = 2;
 /// `out` was NULL; nothing was computed.
 pub const SAFENORM_ERR_OUT_NULL: c_int = 3;
+/// The output overlaps the input (a batch's output array lies inside the span of its input
+/// vectors); nothing was computed.
+pub const SAFENORM_ERR_OVERLAP: c_int = 6;
+/// The extents overflow the address space (the byte span of the whole batch, input or
+/// output, does not fit `isize` or wraps around the end of memory); nothing was read.
+pub const SAFENORM_ERR_SIZE: c_int = 7;
 
 fn status(b: Bad) -> c_int {
     match b {
@@ -208,6 +214,8 @@ pub extern "C" fn safenorm_strerror(status: c_int) -> *const c_char {
         super::state::SAFENORM_NEED_EXACT => {
             "faithfully rounded: the bound cannot decide; the exact state gives the correctly rounded norm\0"
         }
+        SAFENORM_ERR_OVERLAP => "the output overlaps the input\0",
+        SAFENORM_ERR_SIZE => "the extents overflow the address space\0",
         _ => "unknown status\0",
     };
     s.as_ptr().cast()
