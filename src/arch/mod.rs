@@ -106,6 +106,9 @@ pub(crate) fn short_rounded<const FMA: bool>(
 /// `is_available()` and otherwise calls the portable entry.  Short bodies are rounded inside
 /// the `#[target_feature]` function for the rounded entry ([`short_rounded`], with the ISA's
 /// `Lanes::HAS_FMA`); the `_part` entry returns the sum.
+/// `kernel_table!("features", "half features", half_available)` does the same, but wraps the
+/// half-precision entries (`h16s`, `bf16s`, `small_h16`, `small_bf16`) with the second
+/// feature list and checks `half_available()` (AVX2: F16C is a CPUID feature of its own).
 macro_rules! kernel_table {
     (portable) => {
         /// The portable entries.
