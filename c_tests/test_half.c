@@ -206,6 +206,8 @@ static void batches(void) {
     st = safenorm_hnrm2_batch(0, NULL, 1, 5, B, o1, 1);
     CHECK(st == SAFENORM_OK, "n == 0 status %d", st);
     for (b = 0; b < B; b++) CHECK_SAME(o1[b], 0.0f, "n == 0 b=%zu", b);
+    st = safenorm_bfnrm2_batch(0, x, 1, PTRDIFF_MAX, 3, o1, 1);
+    CHECK(st == SAFENORM_OK, "n == 0, huge stridex: status %d", st);
     CHECK(safenorm_hnrm2_batch(N, x, 1, STRIDE, 0, NULL, 1) == SAFENORM_OK, "batch 0");
     /* Bad input. */
     CHECK(safenorm_hnrm2_batch(N, x, 1, STRIDE, B, NULL, 1) == SAFENORM_ERR_OUT_NULL, "out");

@@ -31,7 +31,9 @@
 //! (`finish.rs`) rounds a state: a correctly rounded square root when the bound decides the
 //! rounding, and otherwise (rarely: near-ties) the exact state ([`ExactSumSq`], a
 //! fixed-point big-integer sum of squares, `exact.rs`).  Binary32 data are widened exactly
-//! and rounded once at the end.
+//! and rounded once at the end.  Half-precision data ([`F16`] binary16, [`BF16`] bfloat16,
+//! `half.rs`) are widened exactly to binary32 while loading and rounded to binary32: their
+//! norm is bitwise the binary32 norm of the widened vector.
 //!
 //! ## Pieces, merges, threads
 //!

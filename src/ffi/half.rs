@@ -107,12 +107,16 @@ unsafe fn batch<T: Element<Real = f32>>(
         }
     }
     for b in 0..count {
-        // b * stridex and b * incout are inside the extents checked above (which fit isize
-        // bytes), so the products do not overflow.
-        let xb = x.wrapping_offset(b as isize * stridex);
-        // SAFETY: vector b lies inside the checked input span, readable by the caller's
-        // contract (nothing is read when n == 0).
-        let v = unsafe { norm_or_nan(n, xb, incx) };
+        // b * incout (and, for n > 0, b * stridex) lie inside the extents checked above
+        // (which fit isize bytes), so the products do not overflow.
+        let v = if n == 0 {
+            0.0
+        } else {
+            let xb = x.wrapping_offset(b as isize * stridex);
+            // SAFETY: vector b lies inside the checked input span, readable by the caller's
+            // contract.
+            unsafe { norm_or_nan(n, xb, incx) }
+        };
         // SAFETY: out[b * incout] lies inside the checked output span, writable by the
         // caller's contract and disjoint from the input; unaligned write.
         unsafe { out.offset(b as isize * incout).write_unaligned(v) };
