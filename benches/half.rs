@@ -9,7 +9,7 @@ use safenorm::{nrm2_with_isa, Isa, Strided, BF16, F16};
 use std::hint::black_box;
 use std::time::Duration;
 
-const SIZES: [usize; 5] = [256, 1024, 4096, 16384, 65536];
+const SIZES: [usize; 6] = [256, 1024, 4096, 16384, 65536, 1 << 22];
 
 fn bench(c: &mut Criterion) {
     let n_max = SIZES[SIZES.len() - 1];
