@@ -34,8 +34,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 # tests/isa.rs re-runs its own binary with SAFENORM_ISA set: through the emulator.
 export SAFENORM_TEST_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
 
-say "build + test (release, qemu-aarch64): lib, tests/isa.rs, tests/oracle.rs"
-cargo test --release --target aarch64-unknown-linux-gnu --lib --test isa --test oracle
+say "build + test (release, qemu-aarch64): lib, tests/isa.rs, tests/oracle.rs, tests/half.rs"
+cargo test --release --target aarch64-unknown-linux-gnu --lib --test isa --test oracle --test half
 
 say "ISA paths tested under qemu (must include neon)"
 cargo test --release --target aarch64-unknown-linux-gnu --test isa -- \

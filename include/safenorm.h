@@ -100,6 +100,77 @@ extern "C" {
 #endif // __cplusplus
 
 /*
+ Euclidean norm of a vector of IEEE 754 binary16 values (`uint16_t` bit patterns, e.g.
+ `_Float16` / `__fp16` storage), as a `float`: the exact norm rounded to nearest (ties to
+ even).  Every binary16 value is a float value, so the result is bitwise
+ `safenorm_snrm2` of the vector widened to float (binary16 itself could not hold most
+ norms: 5000 entries of 65504 have norm 4631832.26).  Same rules as `safenorm_snrm2`:
+ `incx > 0`: `x[i*incx]`; `incx < 0`: `x[(n-1-i)*|incx|]`; `incx == 0`: `x[0]` counted `n`
+ times; any NaN pattern gives NaN (even beside an Inf); otherwise any infinity gives
+ `+Inf`; `n == 0` gives 0 without reading `x`.  Bad input (`x == NULL` with `n > 0`, a span
+ `(n-1)*|incx|+1` that is not addressable) gives NaN without reading memory.  `x` need not
+ be aligned.
+
+ # Safety
+
+ When `n > 0` and `x != NULL`, the `(n-1)*|incx|+1` `uint16_t` from `x` must be readable.
+ */
+float safenorm_hnrm2(size_t n, const uint16_t *x, ptrdiff_t incx);
+
+/*
+ Euclidean norm of a vector of bfloat16 values (`uint16_t` bit patterns: the upper half of
+ a float), as a `float`, correctly rounded: bitwise `safenorm_snrm2` of the widened
+ vector.  Same rules as `safenorm_hnrm2`.
+
+ # Safety
+
+ When `n > 0` and `x != NULL`, the `(n-1)*|incx|+1` `uint16_t` from `x` must be readable.
+ */
+float safenorm_bfnrm2(size_t n, const uint16_t *x, ptrdiff_t incx);
+
+/*
+ Norms of a strided batch of binary16 vectors: vector `b` (`0 <= b < batch`) starts at
+ `x + b*stridex` (in elements; `stridex` may be negative) and has `n` elements at stride
+ `incx` (the rules of `safenorm_hnrm2`); `out[b*incout]` gets its norm, bitwise
+ `safenorm_hnrm2(n, x + b*stridex, incx)`.  `n == 0`: every output is set to 0 and `x` is
+ not read (it may be NULL).  `batch == 0`: nothing is done, `SAFENORM_OK`.
+
+ Returns `SAFENORM_OK`, or without writing anything: `SAFENORM_ERR_OUT_NULL` (`out` NULL,
+ `batch > 0`), `SAFENORM_ERR_STRIDE` (`incout == 0` with `batch > 1`), `SAFENORM_ERR_NULL`
+ (`x` NULL with `n > 0`), `SAFENORM_ERR_SIZE` (the span of all the input vectors or of the
+ outputs does not fit the address space), `SAFENORM_ERR_OVERLAP` (the outputs' span
+ overlaps the inputs' span), checked in this order.
+
+ # Safety
+
+ When `n > 0`, every element `x[b*stridex + i*|incx|]` (`b < batch`, `i < n`) must be
+ readable (the whole span between the lowest and the highest of them must lie in one
+ object); `out[b*incout]` (`b < batch`) must be writable.
+ */
+int safenorm_hnrm2_batch(size_t n,
+                         const uint16_t *x,
+                         ptrdiff_t incx,
+                         ptrdiff_t stridex,
+                         size_t batch,
+                         float *out,
+                         ptrdiff_t incout);
+
+/*
+ As `safenorm_hnrm2_batch` for bfloat16 vectors (each norm bitwise `safenorm_bfnrm2`).
+
+ # Safety
+
+ As for `safenorm_hnrm2_batch`.
+ */
+int safenorm_bfnrm2_batch(size_t n,
+                          const uint16_t *x,
+                          ptrdiff_t incx,
+                          ptrdiff_t stridex,
+                          size_t batch,
+                          float *out,
+                          ptrdiff_t incout);
+
+/*
  Euclidean norm of a real double vector: `sqrt(sum_i x[i*incx]^2)`, correctly rounded.
 
  Elements: `incx > 0`: `x[i*incx]`; `incx < 0`: `x[(n-1-i)*|incx|]` (the same elements,
@@ -508,6 +579,52 @@ int safenorm_exact_sumsq_add_dz(struct safenorm_exact_sumsq *s,
 int safenorm_exact_sumsq_add_sc(struct safenorm_exact_sumsq *s,
                                 size_t n,
                                 const float *x,
+                                ptrdiff_t incx);
+
+/*
+ As `safenorm_sumsq_add_d` for a vector of IEEE binary16 values (`uint16_t` bit patterns,
+ the elements of `safenorm_hnrm2`, widened exactly to float).  One state may collect many
+ tensors of any element type: e.g. the global norm of all gradients for clipping, read
+ with `safenorm_sumsq_result_s`.
+
+ # Safety
+
+ As for `safenorm_sumsq_add_d`, with `(n-1)*|incx|+1` readable `uint16_t`.
+ */
+int safenorm_sumsq_add_h(struct safenorm_sumsq *s, size_t n, const uint16_t *x, ptrdiff_t incx);
+
+/*
+ As `safenorm_sumsq_add_h` for a vector of bfloat16 values (the elements of
+ `safenorm_bfnrm2`).
+
+ # Safety
+
+ As for `safenorm_sumsq_add_h`.
+ */
+int safenorm_sumsq_add_bf(struct safenorm_sumsq *s, size_t n, const uint16_t *x, ptrdiff_t incx);
+
+/*
+ As `safenorm_sumsq_add_h`, for the exact state.
+
+ # Safety
+
+ As for `safenorm_sumsq_add_h`, with a `safenorm_exact_sumsq`.
+ */
+int safenorm_exact_sumsq_add_h(struct safenorm_exact_sumsq *s,
+                               size_t n,
+                               const uint16_t *x,
+                               ptrdiff_t incx);
+
+/*
+ As `safenorm_sumsq_add_bf`, for the exact state.
+
+ # Safety
+
+ As for `safenorm_sumsq_add_bf`, with a `safenorm_exact_sumsq`.
+ */
+int safenorm_exact_sumsq_add_bf(struct safenorm_exact_sumsq *s,
+                                size_t n,
+                                const uint16_t *x,
                                 ptrdiff_t incx);
 
 /*

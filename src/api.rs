@@ -15,14 +15,15 @@ use crate::format::{Format, F32, F64};
 use crate::kernel::{SHORT32_MAX, SHORT_MAX};
 use crate::lassq::{lassq_typed, LassqData};
 use crate::strided::{
-    required_len, ChunkSource, Element, Rewrite, Shape, Strided, StridedMut, ViewError,
+    required_len, ChunkSource, Element, Rewritable, Rewrite, Shape, Strided, StridedMut, ViewError,
 };
 use crate::sumsq::{ExactSumSq, SumSq};
 use crate::threads;
 
 /// The Euclidean norm of a contiguous slice: `sqrt(sum |x_i|^2)`, correctly rounded.
 ///
-/// `T` is `f64`, `f32`, `[f64; 2]` or `[f32; 2]` (complex, interleaved).  NaN anywhere gives
+/// `T` is `f64`, `f32`, `[f64; 2]` or `[f32; 2]` (complex, interleaved), or the
+/// half-precision [`crate::F16`] / [`crate::BF16`] (norm in binary32).  NaN anywhere gives
 /// NaN; otherwise an infinity gives `+Inf`; a true norm above the largest finite value gives
 /// `+Inf`; every other input gives the exact norm rounded to nearest-even.
 pub fn norm<T: Element>(x: &[T]) -> T::Real {
@@ -249,6 +250,8 @@ fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
         Shape::Pairs64(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs64)(x),
         Shape::Even32(x) if x.len() <= 2 * SHORT_MAX => (k.short_even32)(x),
         Shape::Pairs32(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs32)(x),
+        Shape::H16(x) if x.len() <= SHORT32_MAX => (k.small_h16)(x),
+        Shape::BF16(x) if x.len() <= SHORT32_MAX => (k.small_bf16)(x),
         _ => None,
     };
     match r {
@@ -266,6 +269,8 @@ fn short_part<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> Option<crate::sums
         Shape::Pairs64(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs64_part)(x),
         Shape::Even32(x) if x.len() <= 2 * SHORT_MAX => (k.short_even32_part)(x),
         Shape::Pairs32(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs32_part)(x),
+        Shape::H16(x) if x.len() <= SHORT32_MAX => (k.small_h16_part)(x),
+        Shape::BF16(x) if x.len() <= SHORT32_MAX => (k.small_bf16_part)(x),
         _ => None,
     }
 }
@@ -321,6 +326,8 @@ fn add_blocks_serial<T: Element>(st: &mut SumSq, v: &Strided<'_, T>, k: &Kernels
         Shape::Pairs64(x) => (k.pairs64)(x, st),
         Shape::Even32(x) => (k.even32)(x, st),
         Shape::Pairs32(x) => (k.pairs32)(x, st),
+        Shape::H16(x) => (k.h16s)(x, st),
+        Shape::BF16(x) => (k.bf16s)(x, st),
         Shape::Other => return add_source(st, v, k),
     };
     if special {
@@ -394,13 +401,13 @@ fn exact(src: &dyn ChunkSource, fmt: Format) -> f64 {
 /// assert_eq!(norm, f64::INFINITY);                        // the norm overflows...
 /// assert_eq!(x, [std::f64::consts::FRAC_1_SQRT_2; 2]);    // ...the quotients do not
 /// ```
-pub fn normalize<T: Element>(x: &mut [T]) -> T::Real {
+pub fn normalize<T: Rewritable>(x: &mut [T]) -> T::Real {
     normalize_view(&mut StridedMut::contiguous(x))
 }
 
 /// [`normalize`] of the BLAS vector `(n, x, incx)` of a slice (see [`StridedMut::new`]:
 /// `incx == 0` is refused for `n > 1`).
-pub fn normalize_strided<T: Element>(
+pub fn normalize_strided<T: Rewritable>(
     x: &mut [T],
     n: usize,
     incx: isize,
@@ -409,7 +416,7 @@ pub fn normalize_strided<T: Element>(
 }
 
 /// [`normalize`] of a checked strided view.
-pub fn normalize_view<T: Element>(v: &mut StridedMut<'_, T>) -> T::Real {
+pub fn normalize_view<T: Rewritable>(v: &mut StridedMut<'_, T>) -> T::Real {
     let mut st = SumSq::new();
     let k = dispatch::active_kernels();
     if T::FORMAT == F32 {
@@ -443,7 +450,7 @@ pub fn normalize_source<R: Rewrite>(src: &mut R) -> f64 {
 /// `batch`, or [`ViewError::StrideOverflow`]); `incx == 0` with `n > 1`, or `stridex == 0`
 /// with `batch > 1` and `n > 0` ([`ViewError::ZeroStride`]: writing the same elements
 /// again has no meaning).
-pub fn normalize_batch<T: Element>(
+pub fn normalize_batch<T: Rewritable>(
     x: &mut [T],
     n: usize,
     incx: isize,

@@ -31,7 +31,9 @@
 //! (`finish.rs`) rounds a state: a correctly rounded square root when the bound decides the
 //! rounding, and otherwise (rarely: near-ties) the exact state ([`ExactSumSq`], a
 //! fixed-point big-integer sum of squares, `exact.rs`).  Binary32 data are widened exactly
-//! and rounded once at the end.
+//! and rounded once at the end.  Half-precision data ([`F16`] binary16, [`BF16`] bfloat16,
+//! `half.rs`) are widened exactly to binary32 while loading and rounded to binary32: their
+//! norm is bitwise the binary32 norm of the widened vector.
 //!
 //! ## Pieces, merges, threads
 //!
@@ -98,6 +100,7 @@ mod exact;
 pub mod ffi;
 mod finish;
 mod format;
+mod half;
 mod kernel;
 mod lassq;
 mod strided;
@@ -110,9 +113,12 @@ pub use api::{
     nrm2_view, nrm2_with_isa, Rounded,
 };
 pub use dispatch::Isa;
+pub use half::{bf16_to_f32, f16_to_f32, BF16, F16};
 #[doc(hidden)]
 pub use lassq::LassqData;
-pub use strided::{required_len, ChunkSource, Element, Rewrite, Strided, StridedMut, ViewError};
+pub use strided::{
+    required_len, ChunkSource, Element, Rewritable, Rewrite, Strided, StridedMut, ViewError,
+};
 pub use sumsq::{ExactSumSq, StateError, SumSq, EXACT_SUMSQ_BYTES, SUMSQ_BYTES};
 pub use threads::{num_threads, set_num_threads, MAX_THREADS, PAR_MIN};
 

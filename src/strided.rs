@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 use crate::format::{Format, F32, F64};
+use crate::half::{BF16, F16};
 
 /// Why a view could not be built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,10 +51,13 @@ mod sealed {
     impl Sealed for f32 {}
     impl Sealed for [f64; 2] {}
     impl Sealed for [f32; 2] {}
+    impl Sealed for super::F16 {}
+    impl Sealed for super::BF16 {}
 }
 
 /// The element types of the four BLAS routines: `f64`, `f32`, `[f64; 2]` and `[f32; 2]`
-/// (complex numbers as interleaved real and imaginary parts).
+/// (complex numbers as interleaved real and imaginary parts), and the half-precision
+/// [`F16`] (IEEE binary16) and [`BF16`] (bfloat16), whose norm is a binary32.
 pub trait Element: Copy + Send + Sync + sealed::Sealed {
     /// The real type of the norm (`f64` or `f32`).
     type Real: Copy + core::fmt::Debug + PartialEq;
@@ -70,16 +74,78 @@ pub trait Element: Copy + Send + Sync + sealed::Sealed {
     /// Component `k` (`k < PARTS`) widened to binary64 (exact).
     #[doc(hidden)]
     fn part(self, k: usize) -> f64;
-    /// The element whose components are `p[..PARTS]`, narrowed to the component type (exact
-    /// for values of [`Element::FORMAT`]).
-    #[doc(hidden)]
-    fn from_parts(p: [f64; 2]) -> Self;
     /// The elements as contiguous binary64 values when that needs no conversion.
     #[doc(hidden)]
     fn as_f64s(s: &[Self]) -> Option<&[f64]>;
     /// The elements as contiguous binary32 values when they are binary32 components.
     #[doc(hidden)]
     fn as_f32s(s: &[Self]) -> Option<&[f32]>;
+    /// The elements as contiguous binary16 values when they are binary16.
+    #[doc(hidden)]
+    #[inline]
+    fn as_f16s(_s: &[Self]) -> Option<&[F16]> {
+        None
+    }
+    /// The elements as contiguous bfloat16 values when they are bfloat16.
+    #[doc(hidden)]
+    #[inline]
+    fn as_bf16s(_s: &[Self]) -> Option<&[BF16]> {
+        None
+    }
+}
+
+/// Binary16 data: every value is a binary32 value (see `half.rs`), the norm is a binary32.
+impl Element for F16 {
+    type Real = f32;
+    #[inline]
+    fn real(v: f64) -> f32 {
+        v as f32
+    }
+    const FORMAT: Format = F32;
+    const PARTS: usize = 1;
+    #[inline(always)]
+    fn part(self, _k: usize) -> f64 {
+        f64::from(self.to_f32())
+    }
+    #[inline]
+    fn as_f64s(_s: &[Self]) -> Option<&[f64]> {
+        None
+    }
+    #[inline]
+    fn as_f32s(_s: &[Self]) -> Option<&[f32]> {
+        None
+    }
+    #[inline]
+    fn as_f16s(s: &[Self]) -> Option<&[F16]> {
+        Some(s)
+    }
+}
+
+/// Bfloat16 data: every value is a binary32 value, the norm is a binary32.
+impl Element for BF16 {
+    type Real = f32;
+    #[inline]
+    fn real(v: f64) -> f32 {
+        v as f32
+    }
+    const FORMAT: Format = F32;
+    const PARTS: usize = 1;
+    #[inline(always)]
+    fn part(self, _k: usize) -> f64 {
+        f64::from(self.to_f32())
+    }
+    #[inline]
+    fn as_f64s(_s: &[Self]) -> Option<&[f64]> {
+        None
+    }
+    #[inline]
+    fn as_f32s(_s: &[Self]) -> Option<&[f32]> {
+        None
+    }
+    #[inline]
+    fn as_bf16s(s: &[Self]) -> Option<&[BF16]> {
+        Some(s)
+    }
 }
 
 impl Element for f64 {
@@ -94,10 +160,6 @@ impl Element for f64 {
     fn part(self, _k: usize) -> f64 {
         self
     }
-    #[inline(always)]
-    fn from_parts(p: [f64; 2]) -> f64 {
-        p[0]
-    }
     #[inline]
     fn as_f64s(s: &[Self]) -> Option<&[f64]> {
         Some(s)
@@ -105,6 +167,13 @@ impl Element for f64 {
     #[inline]
     fn as_f32s(_s: &[Self]) -> Option<&[f32]> {
         None
+    }
+}
+
+impl Rewritable for f64 {
+    #[inline(always)]
+    fn from_parts(p: [f64; 2]) -> f64 {
+        p[0]
     }
 }
 
@@ -120,10 +189,6 @@ impl Element for f32 {
     fn part(self, _k: usize) -> f64 {
         f64::from(self)
     }
-    #[inline(always)]
-    fn from_parts(p: [f64; 2]) -> f32 {
-        p[0] as f32
-    }
     #[inline]
     fn as_f64s(_s: &[Self]) -> Option<&[f64]> {
         None
@@ -131,6 +196,13 @@ impl Element for f32 {
     #[inline]
     fn as_f32s(s: &[Self]) -> Option<&[f32]> {
         Some(s)
+    }
+}
+
+impl Rewritable for f32 {
+    #[inline(always)]
+    fn from_parts(p: [f64; 2]) -> f32 {
+        p[0] as f32
     }
 }
 
@@ -150,10 +222,6 @@ impl Element for [f64; 2] {
             self[1]
         }
     }
-    #[inline(always)]
-    fn from_parts(p: [f64; 2]) -> [f64; 2] {
-        p
-    }
     #[inline]
     fn as_f64s(s: &[Self]) -> Option<&[f64]> {
         Some(s.as_flattened())
@@ -161,6 +229,13 @@ impl Element for [f64; 2] {
     #[inline]
     fn as_f32s(_s: &[Self]) -> Option<&[f32]> {
         None
+    }
+}
+
+impl Rewritable for [f64; 2] {
+    #[inline(always)]
+    fn from_parts(p: [f64; 2]) -> [f64; 2] {
+        p
     }
 }
 
@@ -176,10 +251,6 @@ impl Element for [f32; 2] {
     fn part(self, k: usize) -> f64 {
         f64::from(if k == 0 { self[0] } else { self[1] })
     }
-    #[inline(always)]
-    fn from_parts(p: [f64; 2]) -> [f32; 2] {
-        [p[0] as f32, p[1] as f32]
-    }
     #[inline]
     fn as_f64s(_s: &[Self]) -> Option<&[f64]> {
         None
@@ -187,6 +258,13 @@ impl Element for [f32; 2] {
     #[inline]
     fn as_f32s(s: &[Self]) -> Option<&[f32]> {
         Some(s.as_flattened())
+    }
+}
+
+impl Rewritable for [f32; 2] {
+    #[inline(always)]
+    fn from_parts(p: [f64; 2]) -> [f32; 2] {
+        [p[0] as f32, p[1] as f32]
     }
 }
 
@@ -220,7 +298,11 @@ pub(crate) enum Shape<'a> {
     Even32(&'a [f32]),
     /// Complex binary32, `incx = +-2`: the values at `4i`, `4i + 1`.
     Pairs32(&'a [f32]),
-    /// Empty, `incx = 0`, or another stride.
+    /// `incx = +-1`, binary16: every value (widened to binary32 by the kernels).
+    H16(&'a [F16]),
+    /// `incx = +-1`, bfloat16: every value.
+    BF16(&'a [BF16]),
+    /// Empty, `incx = 0`, or another stride (half precision: any stride but `+-1`).
     Other,
 }
 
@@ -333,7 +415,11 @@ impl<'a, T: Element> Strided<'a, T> {
             (1, _) => match (T::as_f64s(self.data), T::as_f32s(self.data)) {
                 (Some(x), _) => Shape::F64(x),
                 (None, Some(x)) => Shape::F32(x),
-                _ => Shape::Other,
+                _ => match (T::as_f16s(self.data), T::as_bf16s(self.data)) {
+                    (Some(x), _) => Shape::H16(x),
+                    (None, Some(x)) => Shape::BF16(x),
+                    _ => Shape::Other,
+                },
             },
             (2, p) => match (T::as_f64s(self.data), T::as_f32s(self.data), p) {
                 (Some(x), _, 1) => Shape::Even64(x),
@@ -382,6 +468,16 @@ impl<T: Element> ChunkSource for Strided<'_, T> {
         let mut elems = self.data.iter().step_by(self.stride).copied();
         gather(&mut || elems.next(), f);
     }
+}
+
+/// An element type whose values can be written back from binary64 components: the types
+/// that normalisation rewrites in place (binary64, binary32 and their complex pairs; not the
+/// half-precision types, which are read-only here).
+pub trait Rewritable: Element {
+    /// The element whose components are `p[..PARTS]`, narrowed to the component type (exact
+    /// for values of [`Element::FORMAT`]).
+    #[doc(hidden)]
+    fn from_parts(p: [f64; 2]) -> Self;
 }
 
 /// Elements that can be rewritten in place, one real component at a time (normalisation):
@@ -465,7 +561,7 @@ impl<T: Element> ChunkSource for StridedMut<'_, T> {
     }
 }
 
-impl<T: Element> Rewrite for StridedMut<'_, T> {
+impl<T: Rewritable> Rewrite for StridedMut<'_, T> {
     #[inline]
     fn rewrite<F: FnMut(f64) -> f64>(&mut self, mut f: F) {
         if self.n == 0 {

@@ -18,9 +18,13 @@
 //! * `small64` / `small32`: every component of a contiguous slice of at most
 //!   [`crate::kernel::SHORT_MAX`] (binary32: [`crate::kernel::SHORT32_MAX`]) components, by
 //!   the short paths (`small*` up to [`crate::kernel::SMALL_MAX`], one-block beyond);
-//! * `short_even*` / `short_pairs*`: the one-block paths of the strided shapes.
+//! * `short_even*` / `short_pairs*`: the one-block paths of the strided shapes;
+//! * `h16s` / `bf16s`, `small_h16` / `small_bf16`: contiguous binary16 / bfloat16 data,
+//!   widened to binary32 while loading (exact, see `half.rs`) and then summed by the binary32
+//!   bodies, so their norms are bitwise those of the widened vectors.
 
 use crate::finish::Finish;
+use crate::half::{BF16, F16};
 use crate::sumsq::{Part, SumSq};
 
 /// The kernels of one ISA, one per input shape (see the module documentation).  The block
@@ -66,6 +70,18 @@ pub(crate) struct Kernels {
     pub short_even32_part: fn(&[f32]) -> Option<Part>,
     /// The one-block sum of `short_pairs32`.
     pub short_pairs32_part: fn(&[f32]) -> Option<Part>,
+    /// Every binary16 value of the slice (widened to binary32).
+    pub h16s: fn(&[F16], &mut SumSq) -> bool,
+    /// Every bfloat16 value of the slice (widened to binary32).
+    pub bf16s: fn(&[BF16], &mut SumSq) -> bool,
+    /// A short contiguous binary16 vector, rounded to binary32.
+    pub small_h16: fn(&[F16]) -> Option<f64>,
+    /// A short contiguous bfloat16 vector, rounded to binary32.
+    pub small_bf16: fn(&[BF16]) -> Option<f64>,
+    /// The one-block sum of `small_h16`.
+    pub small_h16_part: fn(&[F16]) -> Option<Part>,
+    /// The one-block sum of `small_bf16`.
+    pub small_bf16_part: fn(&[BF16]) -> Option<Part>,
 }
 
 /// The correctly rounded norm of a short path's sum, if its rounding test decides.
@@ -90,6 +106,9 @@ pub(crate) fn short_rounded<const FMA: bool>(
 /// `is_available()` and otherwise calls the portable entry.  Short bodies are rounded inside
 /// the `#[target_feature]` function for the rounded entry ([`short_rounded`], with the ISA's
 /// `Lanes::HAS_FMA`); the `_part` entry returns the sum.
+/// `kernel_table!("features", "half features", half_available)` does the same, but wraps the
+/// half-precision entries (`h16s`, `bf16s`, `small_h16`, `small_bf16`) with the second
+/// feature list and checks `half_available()` (AVX2: F16C is a CPUID feature of its own).
 macro_rules! kernel_table {
     (portable) => {
         /// The portable entries.
@@ -120,9 +139,20 @@ macro_rules! kernel_table {
             short_pairs64_part: short_pairs64,
             short_even32_part: short_even32,
             short_pairs32_part: short_pairs32,
+            h16s,
+            bf16s,
+            small_h16: |x| $crate::arch::short_rounded::<false>(small_h16(x), $crate::format::F32),
+            small_bf16: |x| {
+                $crate::arch::short_rounded::<false>(small_bf16(x), $crate::format::F32)
+            },
+            small_h16_part: small_h16,
+            small_bf16_part: small_bf16,
         };
     };
     ($features:literal) => {
+        $crate::arch::kernel_table!($features, $features, is_available);
+    };
+    ($features:literal, $hfeatures:literal, $havail:ident) => {
         /// This ISA's entries (each falls back to the portable path on a CPU without it).
         pub(crate) static KERNELS: $crate::arch::Kernels = $crate::arch::Kernels {
             f64s: tramp::f64s,
@@ -143,26 +173,37 @@ macro_rules! kernel_table {
             short_pairs64_part: tramp::short_pairs64_part,
             short_even32_part: tramp::short_even32_part,
             short_pairs32_part: tramp::short_pairs32_part,
+            h16s: tramp::h16s,
+            bf16s: tramp::bf16s,
+            small_h16: tramp::small_h16,
+            small_bf16: tramp::small_bf16,
+            small_h16_part: tramp::small_h16_part,
+            small_bf16_part: tramp::small_bf16_part,
         };
 
         /// The `#[target_feature]` trampolines and their safe entries.
         mod tramp {
+            use $crate::half::{BF16, F16};
             use $crate::sumsq::{Part, SumSq};
-            $crate::arch::kernel_table!(@block $features, f64s, f64);
-            $crate::arch::kernel_table!(@block $features, f32s, f32);
-            $crate::arch::kernel_table!(@block $features, even64, f64);
-            $crate::arch::kernel_table!(@block $features, pairs64, f64);
-            $crate::arch::kernel_table!(@block $features, even32, f32);
-            $crate::arch::kernel_table!(@block $features, pairs32, f32);
-            $crate::arch::kernel_table!(@short $features, small64, f64, F64, small64_part);
-            $crate::arch::kernel_table!(@short $features, small32, f32, F32, small32_part);
-            $crate::arch::kernel_table!(@short $features, short_even64, f64, F64, short_even64_part);
-            $crate::arch::kernel_table!(@short $features, short_pairs64, f64, F64, short_pairs64_part);
-            $crate::arch::kernel_table!(@short $features, short_even32, f32, F32, short_even32_part);
-            $crate::arch::kernel_table!(@short $features, short_pairs32, f32, F32, short_pairs32_part);
+            $crate::arch::kernel_table!(@block $features, is_available, f64s, f64);
+            $crate::arch::kernel_table!(@block $features, is_available, f32s, f32);
+            $crate::arch::kernel_table!(@block $features, is_available, even64, f64);
+            $crate::arch::kernel_table!(@block $features, is_available, pairs64, f64);
+            $crate::arch::kernel_table!(@block $features, is_available, even32, f32);
+            $crate::arch::kernel_table!(@block $features, is_available, pairs32, f32);
+            $crate::arch::kernel_table!(@short $features, is_available, small64, f64, F64, small64_part);
+            $crate::arch::kernel_table!(@short $features, is_available, small32, f32, F32, small32_part);
+            $crate::arch::kernel_table!(@short $features, is_available, short_even64, f64, F64, short_even64_part);
+            $crate::arch::kernel_table!(@short $features, is_available, short_pairs64, f64, F64, short_pairs64_part);
+            $crate::arch::kernel_table!(@short $features, is_available, short_even32, f32, F32, short_even32_part);
+            $crate::arch::kernel_table!(@short $features, is_available, short_pairs32, f32, F32, short_pairs32_part);
+            $crate::arch::kernel_table!(@block $hfeatures, $havail, h16s, F16);
+            $crate::arch::kernel_table!(@block $hfeatures, $havail, bf16s, BF16);
+            $crate::arch::kernel_table!(@short $hfeatures, $havail, small_h16, F16, F32, small_h16_part);
+            $crate::arch::kernel_table!(@short $hfeatures, $havail, small_bf16, BF16, F32, small_bf16_part);
         }
     };
-    (@block $features:literal, $name:ident, $t:ty) => {
+    (@block $features:literal, $avail:ident, $name:ident, $t:ty) => {
         pub(super) fn $name(x: &[$t], s: &mut SumSq) -> bool {
             /// # Safety
             /// The CPU must have the module's target features.
@@ -170,16 +211,16 @@ macro_rules! kernel_table {
             unsafe fn tf(x: &[$t], s: &mut SumSq) -> bool {
                 super::$name(x, s)
             }
-            if super::is_available() {
-                // SAFETY: the CPU has this module's target features (is_available() just
-                // above), which is the only requirement of the trampoline.
+            if super::$avail() {
+                // SAFETY: the CPU has this entry's target features (checked just above),
+                // which is the only requirement of the trampoline.
                 unsafe { tf(x, s) }
             } else {
                 ($crate::arch::scalar::KERNELS.$name)(x, s)
             }
         }
     };
-    (@short $features:literal, $name:ident, $t:ty, $fmt:ident, $part:ident) => {
+    (@short $features:literal, $avail:ident, $name:ident, $t:ty, $fmt:ident, $part:ident) => {
         pub(super) fn $name(x: &[$t]) -> Option<f64> {
             /// # Safety
             /// The CPU must have the module's target features.
@@ -190,9 +231,9 @@ macro_rules! kernel_table {
                     $crate::format::$fmt,
                 )
             }
-            if super::is_available() {
-                // SAFETY: the CPU has this module's target features (is_available() just
-                // above), which is the only requirement of the trampoline.
+            if super::$avail() {
+                // SAFETY: the CPU has this entry's target features (checked just above),
+                // which is the only requirement of the trampoline.
                 unsafe { tf(x) }
             } else {
                 ($crate::arch::scalar::KERNELS.$name)(x)
@@ -206,7 +247,7 @@ macro_rules! kernel_table {
             unsafe fn tf(x: &[$t]) -> Option<Part> {
                 super::$name(x)
             }
-            if super::is_available() {
+            if super::$avail() {
                 // SAFETY: as above.
                 unsafe { tf(x) }
             } else {

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 use super::padded;
+use crate::half::{BF16, F16};
 use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Load, SHORT_BLOCKS, SMALL_MAX,
 };
@@ -60,7 +61,16 @@ macro_rules! shape {
         }
     };
 }
+fn load_h16(c: &[F16; 4]) -> [V; U] {
+    c.map(|h| f64::from(h.to_f32()))
+}
+fn load_bf16(c: &[BF16; 4]) -> [V; U] {
+    c.map(|h| f64::from(h.to_f32()))
+}
+
 shape!(F64s, F64sTail, f64, 4, load_f64);
+shape!(H16s, H16sTail, F16, 4, load_h16);
+shape!(BF16s, BF16sTail, BF16, 4, load_bf16);
 shape!(F32s, F32sTail, f32, 4, load_f32);
 shape!(Even64, Even64Tail, f64, 8, load_even64);
 shape!(Pairs64, Pairs64Tail, f64, 8, load_pairs64);
@@ -174,3 +184,38 @@ short_strided!(short_even32, f32, Even32, Even32Tail, |c, r, x| {
 short_strided!(short_pairs32, f32, Pairs32, Pairs32Tail, |c, r, x| {
     short32::<V, Pairs32, Pairs32Tail, U>(c, r)
 });
+
+#[inline(always)]
+fn h16s(x: &[F16], s: &mut SumSq) -> bool {
+    let (c, t) = x.as_chunks::<4>();
+    accumulate32::<V, H16s, H16sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
+}
+
+#[inline(always)]
+fn bf16s(x: &[BF16], s: &mut SumSq) -> bool {
+    let (c, t) = x.as_chunks::<4>();
+    accumulate32::<V, BF16s, BF16sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
+}
+
+/// Short contiguous half-precision vectors: the binary32 short paths on the widened values.
+macro_rules! small_half {
+    ($name:ident, $t:ty, $main:ident, $tail:ident) => {
+        #[inline(always)]
+        fn $name(x: &[$t]) -> Option<Part> {
+            if x.len() <= SMALL_MAX {
+                let mut b = [0.0f64; SMALL_MAX];
+                for (d, s) in b.iter_mut().zip(x) {
+                    *d = f64::from(s.to_f32());
+                }
+                return kernel::small32::<V, SMALL_MAX>(b);
+            }
+            let (c, t) = x.as_chunks::<4>();
+            if c.len() > SHORT_BLOCKS * M {
+                return None;
+            }
+            short32::<V, $main, $tail, U>(c, (!t.is_empty()).then_some(t))
+        }
+    };
+}
+small_half!(small_h16, F16, H16s, H16sTail);
+small_half!(small_bf16, BF16, BF16s, BF16sTail);

@@ -19,7 +19,7 @@ use super::native::{
     SAFENORM_ERR_NULL, SAFENORM_ERR_OVERLAP, SAFENORM_ERR_SIZE, SAFENORM_ERR_STRIDE, SAFENORM_OK,
 };
 use crate::format::Format;
-use crate::strided::{gather, required_len, ChunkSource, Element, Rewrite, StridedMut};
+use crate::strided::{gather, required_len, ChunkSource, Element, Rewritable, Rewrite, StridedMut};
 use core::ffi::c_int;
 use core::mem::size_of;
 use libc::ptrdiff_t;
@@ -65,7 +65,7 @@ impl<T: Element> ChunkSource for UnalignedMut<T> {
     }
 }
 
-impl<T: Element> Rewrite for UnalignedMut<T> {
+impl<T: Rewritable> Rewrite for UnalignedMut<T> {
     fn rewrite<F: FnMut(f64) -> f64>(&mut self, mut f: F) {
         for i in 0..self.n {
             let p = self.at(i);
@@ -108,7 +108,7 @@ fn overlap(a: (usize, usize), b: (usize, usize)) -> bool {
 /// The `(n - 1) * |incx| + 1` elements from `x` are addressable (checked by the caller: no
 /// overflow, at most `isize::MAX` bytes, no wrap), readable and writable, and not accessed
 /// concurrently; `x` need not be aligned.
-unsafe fn normalize_raw<T: Element>(n: usize, x: *mut T, incx: isize, span: usize) -> T::Real {
+unsafe fn normalize_raw<T: Rewritable>(n: usize, x: *mut T, incx: isize, span: usize) -> T::Real {
     if x.is_aligned() {
         // SAFETY: x is non-null and aligned, and the span is addressable, readable and
         // writable and not aliased during the call (the caller's contract).
@@ -134,7 +134,12 @@ unsafe fn normalize_raw<T: Element>(n: usize, x: *mut T, incx: isize, span: usiz
 ///
 /// As for `safenorm_dnormalize` with element type `T`; `norm` is NULL or valid for one
 /// (unaligned) write of `T::Real`.
-unsafe fn normalize_one<T: Element>(n: usize, x: *mut T, incx: isize, norm: *mut T::Real) -> c_int {
+unsafe fn normalize_one<T: Rewritable>(
+    n: usize,
+    x: *mut T,
+    incx: isize,
+    norm: *mut T::Real,
+) -> c_int {
     let r = if n == 0 {
         T::real(0.0)
     } else {
@@ -171,7 +176,7 @@ unsafe fn normalize_one<T: Element>(n: usize, x: *mut T, incx: isize, norm: *mut
 /// # Safety
 ///
 /// As for `safenorm_dnormalize_batch` with element type `T`.
-unsafe fn normalize_batch<T: Element>(
+unsafe fn normalize_batch<T: Rewritable>(
     n: usize,
     x: *mut T,
     incx: isize,

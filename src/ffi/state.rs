@@ -12,6 +12,7 @@
 //! `out` is not NULL) to NaN.
 
 use super::{raw_view, Bad, RawView};
+use crate::half::{BF16, F16};
 use crate::strided::Element;
 use crate::sumsq::{ExactSumSq, SumSq, EXACT_SUMSQ_BYTES, SUMSQ_BYTES};
 use crate::Rounded;
@@ -420,6 +421,74 @@ pub unsafe extern "C" fn safenorm_exact_sumsq_add_sc(
 ) -> c_int {
     // SAFETY: the caller's contract, for [f32; 2] elements.
     unsafe { add(s, n, x.cast::<[f32; 2]>(), incx) }
+}
+
+/// As `safenorm_sumsq_add_d` for a vector of IEEE binary16 values (`uint16_t` bit patterns,
+/// the elements of `safenorm_hnrm2`, widened exactly to float).  One state may collect many
+/// tensors of any element type: e.g. the global norm of all gradients for clipping, read
+/// with `safenorm_sumsq_result_s`.
+///
+/// # Safety
+///
+/// As for `safenorm_sumsq_add_d`, with `(n-1)*|incx|+1` readable `uint16_t`.
+#[no_mangle]
+pub unsafe extern "C" fn safenorm_sumsq_add_h(
+    s: *mut safenorm_sumsq,
+    n: usize,
+    x: *const u16,
+    incx: ptrdiff_t,
+) -> c_int {
+    // SAFETY: the caller's contract, for F16 elements (a transparent u16).
+    unsafe { add(s, n, x.cast::<F16>(), incx) }
+}
+
+/// As `safenorm_sumsq_add_h` for a vector of bfloat16 values (the elements of
+/// `safenorm_bfnrm2`).
+///
+/// # Safety
+///
+/// As for `safenorm_sumsq_add_h`.
+#[no_mangle]
+pub unsafe extern "C" fn safenorm_sumsq_add_bf(
+    s: *mut safenorm_sumsq,
+    n: usize,
+    x: *const u16,
+    incx: ptrdiff_t,
+) -> c_int {
+    // SAFETY: the caller's contract, for BF16 elements (a transparent u16).
+    unsafe { add(s, n, x.cast::<BF16>(), incx) }
+}
+
+/// As `safenorm_sumsq_add_h`, for the exact state.
+///
+/// # Safety
+///
+/// As for `safenorm_sumsq_add_h`, with a `safenorm_exact_sumsq`.
+#[no_mangle]
+pub unsafe extern "C" fn safenorm_exact_sumsq_add_h(
+    s: *mut safenorm_exact_sumsq,
+    n: usize,
+    x: *const u16,
+    incx: ptrdiff_t,
+) -> c_int {
+    // SAFETY: the caller's contract, for F16 elements (a transparent u16).
+    unsafe { add(s, n, x.cast::<F16>(), incx) }
+}
+
+/// As `safenorm_sumsq_add_bf`, for the exact state.
+///
+/// # Safety
+///
+/// As for `safenorm_sumsq_add_bf`, with a `safenorm_exact_sumsq`.
+#[no_mangle]
+pub unsafe extern "C" fn safenorm_exact_sumsq_add_bf(
+    s: *mut safenorm_exact_sumsq,
+    n: usize,
+    x: *const u16,
+    incx: ptrdiff_t,
+) -> c_int {
+    // SAFETY: the caller's contract, for BF16 elements (a transparent u16).
+    unsafe { add(s, n, x.cast::<BF16>(), incx) }
 }
 
 /// As `safenorm_sumsq_merge`, for exact states (exact).

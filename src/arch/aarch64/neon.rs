@@ -4,8 +4,13 @@
 //! Strided shapes use the structure loads: `ld2` deinterleaves even elements (binary64 and,
 //! with `fcvtl` widening, binary32); complex pairs with stride 2 are one plain load each.
 //! Partial chunks and short vectors go through a zero-padded copy (NEON has no masked loads).
+//!
+//! Half-precision data are widened to binary32 with integer operations ([`cvt_h16`]; the
+//! `vcvt_f32_f16` intrinsic needs the `float16x4_t` type, stable only after this crate's
+//! minimum Rust version) or a 16-bit shift (bfloat16), then to binary64 with `fcvtl`.
 
 use super::super::padded;
+use crate::half::{BF16, F16};
 use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
     SHORT_BLOCKS, SMALL_MAX,
@@ -285,6 +290,115 @@ fn small32(x: &[f32]) -> Option<Part> {
         kernel::small32::<V, 16>(small_vectors::<16>(&b))
     }
 }
+
+/// 4 binary16 values at `p`, widened exactly to binary32 with integer operations:
+/// normal values and Inf/NaN move their exponent and fraction up by 13 bits and add
+/// `112 << 23` to the exponent (twice for exponent 31, giving 255); subnormals and zeros are
+/// `f 2^-24`: `f < 2^10` converts exactly and the product is 0 or a normal binary32
+/// `>= 2^-24` (so a flush-to-zero mode cannot change it); the sign is or-ed back in.
+///
+/// # Safety
+///
+/// NEON must be available and `p[0..4]` readable.
+#[inline(always)]
+unsafe fn cvt_h16(p: *const F16) -> float32x4_t {
+    // SAFETY: the caller's contract; F16 is a transparent u16.
+    unsafe {
+        let h = vmovl_u16(vld1_u16(p.cast()));
+        let sign = vshlq_n_u32::<16>(vandq_u32(h, vdupq_n_u32(0x8000)));
+        let mag = vandq_u32(h, vdupq_n_u32(0x7fff));
+        let bias = vdupq_n_u32(112 << 23);
+        let special = vcgeq_u32(mag, vdupq_n_u32(0x7c00));
+        let norm = vaddq_u32(
+            vaddq_u32(vshlq_n_u32::<13>(mag), bias),
+            vandq_u32(special, bias),
+        );
+        let sub = vreinterpretq_u32_f32(vmulq_f32(
+            vcvtq_f32_u32(mag),
+            vdupq_n_f32(f32::from_bits(103 << 23)),
+        ));
+        let bits = vbslq_u32(vcltq_u32(mag, vdupq_n_u32(0x0400)), sub, norm);
+        vreinterpretq_f32_u32(vorrq_u32(bits, sign))
+    }
+}
+
+/// 4 bfloat16 values at `p`, widened exactly to binary32 (zero-extension, shift by 16).
+///
+/// # Safety
+///
+/// NEON must be available and `p[0..4]` readable.
+#[inline(always)]
+unsafe fn cvt_bf16(p: *const BF16) -> float32x4_t {
+    // SAFETY: the caller's contract; BF16 is a transparent u16.
+    unsafe { vreinterpretq_f32_u32(vshlq_n_u32::<16>(vmovl_u16(vld1_u16(p.cast())))) }
+}
+
+/// `U` vectors from 16 consecutive binary16 values, widened exactly.
+#[inline(always)]
+fn load_h16(c: &[F16; CH]) -> [V; U] {
+    let p = c.as_ptr();
+    let mut out = [V::splat(0.0); U];
+    for k in 0..U / 2 {
+        // SAFETY: NEON is available; reads c[4k..4k + 4], k < U / 2, inside the array.
+        unsafe {
+            let v = cvt_h16(p.add(4 * k));
+            out[2 * k] = V(vcvt_f64_f32(vget_low_f32(v)));
+            out[2 * k + 1] = V(vcvt_high_f64_f32(v));
+        }
+    }
+    out
+}
+
+/// `U` vectors from 16 consecutive bfloat16 values, widened exactly.
+#[inline(always)]
+fn load_bf16(c: &[BF16; CH]) -> [V; U] {
+    let p = c.as_ptr();
+    let mut out = [V::splat(0.0); U];
+    for k in 0..U / 2 {
+        // SAFETY: NEON is available; reads c[4k..4k + 4], k < U / 2, inside the array.
+        unsafe {
+            let v = cvt_bf16(p.add(4 * k));
+            out[2 * k] = V(vcvt_f64_f32(vget_low_f32(v)));
+            out[2 * k + 1] = V(vcvt_high_f64_f32(v));
+        }
+    }
+    out
+}
+
+shape!(H16s, H16sTail, F16, CH, load_h16);
+shape!(BF16s, BF16sTail, BF16, CH, load_bf16);
+
+#[inline(always)]
+fn h16s(x: &[F16], s: &mut SumSq) -> bool {
+    let (c, t) = x.as_chunks::<CH>();
+    accumulate32::<V, H16s, H16sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
+}
+
+#[inline(always)]
+fn bf16s(x: &[BF16], s: &mut SumSq) -> bool {
+    let (c, t) = x.as_chunks::<CH>();
+    accumulate32::<V, BF16s, BF16sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
+}
+
+/// Short contiguous half-precision vectors: one zero-padded chunk through `small32`, else
+/// the one-pass binary32 path (`None` beyond `SHORT_BLOCKS` blocks).
+macro_rules! small_half {
+    ($name:ident, $t:ty, $main:ident, $tail:ident, $load:path) => {
+        #[inline(always)]
+        fn $name(x: &[$t]) -> Option<Part> {
+            if x.len() <= CH {
+                return kernel::small32::<V, U>($load(&padded::<$t, CH>(x)));
+            }
+            let (c, t) = x.as_chunks::<CH>();
+            if c.len() > SHORT_BLOCKS * M {
+                return None;
+            }
+            short32::<V, $main, $tail, U>(c, (!t.is_empty()).then_some(t))
+        }
+    };
+}
+small_half!(small_h16, F16, H16s, H16sTail, load_h16);
+small_half!(small_bf16, BF16, BF16s, BF16sTail, load_bf16);
 
 crate::arch::kernel_table!("neon");
 

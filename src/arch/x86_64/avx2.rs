@@ -6,6 +6,8 @@
 //! `vpermps` / `vpermpd` before the `vcvtps2pd` widening for binary32.  Short vectors use
 //! `vmaskmovpd` / `vmaskmovps` (no access to masked-off lanes).
 
+use crate::arch::padded;
+use crate::half::{BF16, F16};
 use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
     SHORT_BLOCKS, SMALL_MAX,
@@ -35,6 +37,13 @@ const CH: usize = 4 * U;
 /// True when this CPU has AVX2 and FMA (cached by std).
 pub(crate) fn is_available() -> bool {
     is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
+}
+
+/// True when this CPU also has F16C (`vcvtph2ps`), which the binary16 entries use; the
+/// half-precision entries (binary16 and bfloat16) run only where this holds and otherwise
+/// take the portable path.  F16C is a CPUID feature of its own, not implied by AVX2.
+pub(crate) fn is_available_half() -> bool {
+    is_available() && is_x86_feature_detected!("f16c")
 }
 
 /// Four binary64 lanes.  Private: values exist only inside this module's
@@ -430,7 +439,107 @@ fn small32(x: &[f32]) -> Option<Part> {
     }
 }
 
-crate::arch::kernel_table!("avx2,fma");
+/// `U` vectors from 16 consecutive binary16 values, widened exactly (`vcvtph2ps`, then
+/// `vcvtps2pd`).
+#[inline(always)]
+fn load_h16(c: &[F16; CH]) -> [V; U] {
+    let p = c.as_ptr().cast::<__m128i>();
+    // SAFETY: AVX and F16C are available (the half entries run only where
+    // `is_available_half()` holds); the two 16-byte loads read c[0..8] and c[8..16], inside
+    // the array (F16 is a transparent u16; unaligned loads).
+    unsafe {
+        let a = _mm256_cvtph_ps(_mm_loadu_si128(p));
+        let b = _mm256_cvtph_ps(_mm_loadu_si128(p.add(1)));
+        [
+            V(_mm256_cvtps_pd(_mm256_castps256_ps128(a))),
+            V(_mm256_cvtps_pd(_mm256_extractf128_ps::<1>(a))),
+            V(_mm256_cvtps_pd(_mm256_castps256_ps128(b))),
+            V(_mm256_cvtps_pd(_mm256_extractf128_ps::<1>(b))),
+        ]
+    }
+}
+
+/// `U` vectors from 16 consecutive bfloat16 values, widened exactly (zero-extend to 32 bits,
+/// shift left by 16: the binary32 pattern; then `vcvtps2pd`).
+#[inline(always)]
+fn load_bf16(c: &[BF16; CH]) -> [V; U] {
+    let p = c.as_ptr().cast::<__m128i>();
+    // SAFETY: AVX2 is available; the two 16-byte loads read c[0..8] and c[8..16], inside the
+    // array (BF16 is a transparent u16; unaligned loads).
+    unsafe {
+        let a = _mm256_castsi256_ps(_mm256_slli_epi32::<16>(_mm256_cvtepu16_epi32(
+            _mm_loadu_si128(p),
+        )));
+        let b = _mm256_castsi256_ps(_mm256_slli_epi32::<16>(_mm256_cvtepu16_epi32(
+            _mm_loadu_si128(p.add(1)),
+        )));
+        [
+            V(_mm256_cvtps_pd(_mm256_castps256_ps128(a))),
+            V(_mm256_cvtps_pd(_mm256_extractf128_ps::<1>(a))),
+            V(_mm256_cvtps_pd(_mm256_castps256_ps128(b))),
+            V(_mm256_cvtps_pd(_mm256_extractf128_ps::<1>(b))),
+        ]
+    }
+}
+
+/// A whole-chunk loader and a partial-chunk loader (a zero-padded copy: 16-bit lanes have
+/// no masked load in AVX2) for half-precision data.
+macro_rules! half_shape {
+    ($main:ident, $tail:ident, $t:ty, $load:path) => {
+        struct $main;
+        impl Load<V, U> for $main {
+            type Item<'a> = [$t; CH];
+            #[inline(always)]
+            fn load(c: &[$t; CH]) -> [V; U] {
+                $load(c)
+            }
+        }
+        struct $tail;
+        impl Load<V, U> for $tail {
+            type Item<'a> = &'a [$t];
+            #[inline(always)]
+            fn load(t: &&[$t]) -> [V; U] {
+                $load(&padded::<$t, CH>(t))
+            }
+        }
+    };
+}
+half_shape!(H16s, H16sTail, F16, load_h16);
+half_shape!(BF16s, BF16sTail, BF16, load_bf16);
+
+#[inline(always)]
+fn h16s(x: &[F16], s: &mut SumSq) -> bool {
+    let (c, t) = x.as_chunks::<CH>();
+    accumulate32::<V, H16s, H16sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
+}
+
+#[inline(always)]
+fn bf16s(x: &[BF16], s: &mut SumSq) -> bool {
+    let (c, t) = x.as_chunks::<CH>();
+    accumulate32::<V, BF16s, BF16sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
+}
+
+/// Short contiguous half-precision vectors: one zero-padded chunk through `small32`, else
+/// the one-pass binary32 path (`None` beyond `SHORT_BLOCKS` blocks).
+macro_rules! small_half {
+    ($name:ident, $t:ty, $main:ident, $tail:ident, $load:path) => {
+        #[inline(always)]
+        fn $name(x: &[$t]) -> Option<Part> {
+            if x.len() <= CH {
+                return kernel::small32::<V, U>($load(&padded::<$t, CH>(x)));
+            }
+            let (c, t) = x.as_chunks::<CH>();
+            if c.len() > SHORT_BLOCKS * M {
+                return None;
+            }
+            short32::<V, $main, $tail, U>(c, (!t.is_empty()).then_some(t))
+        }
+    };
+}
+small_half!(small_h16, F16, H16s, H16sTail, load_h16);
+small_half!(small_bf16, BF16, BF16s, BF16sTail, load_bf16);
+
+crate::arch::kernel_table!("avx2,fma", "avx2,fma,f16c", is_available_half);
 
 /// The one-block paths of the strided shapes (`None` beyond `SHORT_BLOCKS` blocks).  For
 /// binary64 the slice length is passed as the component count: an upper bound, which only

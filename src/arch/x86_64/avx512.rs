@@ -6,8 +6,13 @@
 //! for binary32.  Short vectors use masked loads (no access to masked-off lanes).  Contiguous
 //! binary32 vectors of 4096 to 2^18 components run the error-free steps natively in 16
 //! binary32 lanes (`short32_native`; proof in `kernel.rs`, "Native binary32 lanes").
+//! Half-precision data are widened to binary32 while loading (`vcvtph2ps` for binary16, a
+//! zero-extension and 16-bit shift for bfloat16) and run the same binary32 bodies, the
+//! native binary32 lanes included (contiguous vectors of `NATIVE_HALF_MIN` to 2^18 values).
 
+use crate::arch::padded;
 use crate::consts::{pow2, EXP_MASK, SIGMA32_MAX, SIGMA32_MIN};
+use crate::half::{BF16, F16};
 use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
     SHORT_BLOCKS, SMALL_MAX,
@@ -441,6 +446,87 @@ const MB32: usize = 64;
 /// it the widening path is faster).
 const NATIVE32_MIN: usize = 4096;
 
+/// Shortest contiguous half-precision vector sent to the native binary32 lanes (below it
+/// the widening path runs; chosen like `NATIVE32_MIN`).
+const NATIVE_HALF_MIN: usize = 2048;
+
+/// Element types that the native binary32 lanes read, 16 values at a time, as binary32
+/// (exact widening for the half-precision types).
+trait Src32: Copy + Default {
+    /// `c[16u..16u + 16]` as 16 binary32 lanes (`u` is taken modulo `U`, so the read stays
+    /// inside the chunk).
+    fn whole(c: &[Self; CH32], u: usize) -> __m512;
+    /// `t[start..start + 16]` as binary32 lanes, zeros past the end of `t`.
+    fn part(t: &[Self], start: usize) -> __m512;
+}
+
+impl Src32 for f32 {
+    #[inline(always)]
+    fn whole(c: &[f32; CH32], u: usize) -> __m512 {
+        // SAFETY: AVX-512F is available; reads c[16u'..16u' + 16] with u' = u % U < U,
+        // inside the array of 16 U values.
+        unsafe { _mm512_loadu_ps(c.as_ptr().add(16 * (u % U))) }
+    }
+    #[inline(always)]
+    fn part(t: &[f32], start: usize) -> __m512 {
+        mload_ps16(t, start)
+    }
+}
+
+/// 16 binary16 values at `p` widened exactly to binary32 (`vcvtph2ps`).
+///
+/// # Safety
+///
+/// AVX-512F must be available and `p[0..16]` readable.
+#[inline(always)]
+unsafe fn cvt_h16(p: *const F16) -> __m512 {
+    // SAFETY: the caller's contract; F16 is a transparent u16, the load is unaligned.
+    unsafe { _mm512_cvtph_ps(_mm256_loadu_si256(p.cast())) }
+}
+
+/// 16 bfloat16 values at `p` widened exactly to binary32 (zero-extension, shift by 16).
+///
+/// # Safety
+///
+/// AVX-512F must be available and `p[0..16]` readable.
+#[inline(always)]
+unsafe fn cvt_bf16(p: *const BF16) -> __m512 {
+    // SAFETY: the caller's contract; BF16 is a transparent u16, the load is unaligned.
+    unsafe {
+        _mm512_castsi512_ps(_mm512_slli_epi32::<16>(_mm512_cvtepu16_epi32(
+            _mm256_loadu_si256(p.cast()),
+        )))
+    }
+}
+
+impl Src32 for F16 {
+    #[inline(always)]
+    fn whole(c: &[F16; CH32], u: usize) -> __m512 {
+        // SAFETY: AVX-512F is available; reads c[16u'..16u' + 16], u' = u % U, inside.
+        unsafe { cvt_h16(c.as_ptr().add(16 * (u % U))) }
+    }
+    #[inline(always)]
+    fn part(t: &[F16], start: usize) -> __m512 {
+        let b = padded::<F16, 16>(t.get(start..).unwrap_or(&[]));
+        // SAFETY: AVX-512F is available; reads the 16 values of `b`.
+        unsafe { cvt_h16(b.as_ptr()) }
+    }
+}
+
+impl Src32 for BF16 {
+    #[inline(always)]
+    fn whole(c: &[BF16; CH32], u: usize) -> __m512 {
+        // SAFETY: AVX-512F is available; reads c[16u'..16u' + 16], u' = u % U, inside.
+        unsafe { cvt_bf16(c.as_ptr().add(16 * (u % U))) }
+    }
+    #[inline(always)]
+    fn part(t: &[BF16], start: usize) -> __m512 {
+        let b = padded::<BF16, 16>(t.get(start..).unwrap_or(&[]));
+        // SAFETY: AVX-512F is available; reads the 16 values of `b`.
+        unsafe { cvt_bf16(b.as_ptr()) }
+    }
+}
+
 /// Sixteen binary32 lanes, for the error-free step of the native path.  Private: created only
 /// inside this module's `#[target_feature]` trampolines (as `V`).
 #[derive(Clone, Copy)]
@@ -510,7 +596,8 @@ fn pair_sum_ps(v: [__m512; U]) -> __m512 {
 }
 
 /// The native binary32 path for contiguous binary32 vectors of `NATIVE32_MIN ..=
-/// SHORT32_MAX` components (the `small32` body sends them here):
+/// SHORT32_MAX` components (the `small32` body sends them here; half-precision data, widened
+/// exactly by [`Src32`], from `NATIVE_HALF_MIN`):
 /// the error-free steps run in binary32 lanes (16 per vector, `U` accumulators), in
 /// sub-blocks of at most `MB32` steps per lane whose lane results are summed over the
 /// accumulators in binary32 (`sum (T_u - sigma)` exact, `sum L_u` with a bound), widened
@@ -520,12 +607,12 @@ fn pair_sum_ps(v: [__m512; U]) -> __m512 {
 /// sub-block rejected, NaN/Inf, a bound above `2^-28` of the sum): the widening one-block
 /// path then runs.
 #[inline(always)]
-fn short32_native(x: &[f32]) -> Option<Part> {
+fn short32_native<T: Src32>(x: &[T]) -> Option<Part> {
     let (c, t) = x.as_chunks::<CH32>();
     let steps = c.len() + usize::from(!t.is_empty());
     let m = steps.min(MB32);
     // amax of the first chunk (or of the tail when there is no whole chunk).
-    let first: &[f32] = match c.first() {
+    let first: &[T] = match c.first() {
         Some(f) => f,
         None => t,
     };
@@ -533,7 +620,7 @@ fn short32_native(x: &[f32]) -> Option<Part> {
     let a = unsafe {
         let mut v = [_mm512_setzero_ps(); U];
         for (u, vu) in v.iter_mut().enumerate() {
-            *vu = _mm512_abs_ps(mload_ps16(first, 16 * u));
+            *vu = _mm512_abs_ps(T::part(first, 16 * u));
         }
         let a01 = _mm512_max_ps(v[0], v[1]);
         let a23 = _mm512_max_ps(v[2], v[3]);
@@ -579,26 +666,24 @@ fn short32_native(x: &[f32]) -> Option<Part> {
                 let mut pairs = b.chunks_exact(2);
                 for pc in pairs.by_ref() {
                     if let [c1, c2] = pc {
-                        let (p1, p2) = (c1.as_ptr(), c2.as_ptr());
                         for u in 0..U {
                             let (mut tu, mut lu) = (tt[u], ll[u]);
-                            step32(_mm512_loadu_ps(p1.add(16 * u)), &mut tu, &mut lu);
-                            step32(_mm512_loadu_ps(p2.add(16 * u)), &mut tu, &mut lu);
+                            step32(T::whole(c1, u), &mut tu, &mut lu);
+                            step32(T::whole(c2, u), &mut tu, &mut lu);
                             tt[u] = tu;
                             ll[u] = lu;
                         }
                     }
                 }
                 for ch in pairs.remainder() {
-                    let p = ch.as_ptr();
                     for u in 0..U {
-                        step32(_mm512_loadu_ps(p.add(16 * u)), &mut tt[u], &mut ll[u]);
+                        step32(T::whole(ch, u), &mut tt[u], &mut ll[u]);
                     }
                 }
             }
             if with_tail {
                 for u in 0..U {
-                    step32(mload_ps16(t, 16 * u), &mut tt[u], &mut ll[u]);
+                    step32(T::part(t, 16 * u), &mut tt[u], &mut ll[u]);
                 }
                 tail_done = true;
             }
@@ -676,6 +761,103 @@ fn small32(x: &[f32]) -> Option<Part> {
         }
     }
 }
+
+/// `U` vectors (64 values) of a binary16 chunk, widened exactly.
+#[inline(always)]
+fn load_h16(c: &[F16; CH]) -> [V; U] {
+    let p = c.as_ptr();
+    let mut out = [V::splat(0.0); U];
+    for k in 0..U / 2 {
+        // SAFETY: AVX-512F is available; reads c[16k..16k + 16], k < U / 2, inside the array.
+        let (a, b) = widen(unsafe { cvt_h16(p.add(16 * k)) });
+        out[2 * k] = V(a);
+        out[2 * k + 1] = V(b);
+    }
+    out
+}
+
+/// `U` vectors (64 values) of a bfloat16 chunk, widened exactly.
+#[inline(always)]
+fn load_bf16(c: &[BF16; CH]) -> [V; U] {
+    let p = c.as_ptr();
+    let mut out = [V::splat(0.0); U];
+    for k in 0..U / 2 {
+        // SAFETY: AVX-512F is available; reads c[16k..16k + 16], k < U / 2, inside the array.
+        let (a, b) = widen(unsafe { cvt_bf16(p.add(16 * k)) });
+        out[2 * k] = V(a);
+        out[2 * k + 1] = V(b);
+    }
+    out
+}
+
+/// A whole-chunk loader and a partial-chunk loader (a zero-padded copy: AVX-512F has no
+/// 16-bit masked load) for half-precision data.
+macro_rules! half_shape {
+    ($main:ident, $tail:ident, $t:ty, $load:path) => {
+        struct $main;
+        impl Load<V, U> for $main {
+            type Item<'a> = [$t; CH];
+            #[inline(always)]
+            fn load(c: &[$t; CH]) -> [V; U] {
+                $load(c)
+            }
+        }
+        struct $tail;
+        impl Load<V, U> for $tail {
+            type Item<'a> = &'a [$t];
+            #[inline(always)]
+            fn load(t: &&[$t]) -> [V; U] {
+                $load(&padded::<$t, CH>(t))
+            }
+        }
+    };
+}
+half_shape!(H16s, H16sTail, F16, load_h16);
+half_shape!(BF16s, BF16sTail, BF16, load_bf16);
+
+#[inline(always)]
+fn h16s(x: &[F16], s: &mut SumSq) -> bool {
+    let (c, t) = x.as_chunks::<CH>();
+    accumulate32::<V, H16s, H16sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
+}
+
+#[inline(always)]
+fn bf16s(x: &[BF16], s: &mut SumSq) -> bool {
+    let (c, t) = x.as_chunks::<CH>();
+    accumulate32::<V, BF16s, BF16sTail, U, M>(c, (!t.is_empty()).then_some(t), s)
+}
+
+/// Short contiguous half-precision vectors: up to 16 values as two zero-padded vectors, up
+/// to one chunk zero-padded, from `NATIVE_HALF_MIN` the native binary32 lanes, otherwise
+/// (or when those do not decide) the one-pass widening path (`None` beyond `SHORT_BLOCKS`
+/// blocks).
+macro_rules! small_half {
+    ($name:ident, $t:ty, $main:ident, $tail:ident, $load:path) => {
+        #[inline(always)]
+        fn $name(x: &[$t]) -> Option<Part> {
+            let n = x.len();
+            if n <= 16 {
+                let (a, b) = widen(<$t as Src32>::part(x, 0));
+                return kernel::small32::<V, 2>([V(a), V(b)]);
+            }
+            if n <= CH {
+                return kernel::small32::<V, U>($load(&padded::<$t, CH>(x)));
+            }
+            if n >= NATIVE_HALF_MIN {
+                if let Some(r) = short32_native::<$t>(x) {
+                    return Some(r);
+                }
+            }
+            let (c, t) = x.as_chunks::<CH>();
+            if c.len() > SHORT_BLOCKS * M {
+                return None;
+            }
+            short32::<V, $main, $tail, U>(c, (!t.is_empty()).then_some(t))
+        }
+    };
+}
+small_half!(small_h16, F16, H16s, H16sTail, load_h16);
+small_half!(small_bf16, BF16, BF16s, BF16sTail, load_bf16);
 
 crate::arch::kernel_table!("avx512f,avx512vl");
 
