@@ -76,6 +76,7 @@
 
 mod api;
 mod arch;
+mod batch;
 mod consts;
 mod dispatch;
 mod exact;
@@ -89,6 +90,9 @@ mod threads;
 
 pub use api::{
     active_isa, norm, nrm2, nrm2_exact_source, nrm2_source, nrm2_view, nrm2_with_isa, Rounded,
+};
+pub use batch::{
+    batch_span, nrm2_batch, nrm2_batch_with_isa, nrm2_matrix, nrm2_matrix_with_isa, BatchError,
 };
 pub use dispatch::Isa;
 pub use strided::{required_len, ChunkSource, Element, Strided, ViewError};

@@ -21,6 +21,7 @@
 //! * `short_even*` / `short_pairs*`: the one-block paths of the strided shapes.
 
 use crate::finish::Finish;
+use crate::kernel::batch::Panel;
 use crate::sumsq::{Part, SumSq};
 
 /// The kernels of one ISA, one per input shape (see the module documentation).  The block
@@ -66,6 +67,13 @@ pub(crate) struct Kernels {
     pub short_even32_part: fn(&[f32]) -> Option<Part>,
     /// The one-block sum of `short_pairs32`.
     pub short_pairs32_part: fn(&[f32]) -> Option<Part>,
+    /// A batch panel of binary64 rows (`kernel/batch.rs`): lane `c`'s squares into
+    /// `out[c]`; returns the lanes that met a NaN or an infinity (bit `c`).
+    pub batch64: fn(&[f64], Panel, &mut [SumSq]) -> u64,
+    /// A batch panel of binary32 rows.
+    pub batch32: fn(&[f32], Panel, &mut [SumSq]) -> u64,
+    /// Components per panel row of `batch64` / `batch32` (at most 64).
+    pub panel: usize,
 }
 
 /// The correctly rounded norm of a short path's sum, if its rounding test decides.
@@ -120,6 +128,9 @@ macro_rules! kernel_table {
             short_pairs64_part: short_pairs64,
             short_even32_part: short_even32,
             short_pairs32_part: short_pairs32,
+            batch64,
+            batch32,
+            panel: PANEL,
         };
     };
     ($features:literal) => {
@@ -143,10 +154,14 @@ macro_rules! kernel_table {
             short_pairs64_part: tramp::short_pairs64_part,
             short_even32_part: tramp::short_even32_part,
             short_pairs32_part: tramp::short_pairs32_part,
+            batch64: tramp::batch64,
+            batch32: tramp::batch32,
+            panel: PANEL,
         };
 
         /// The `#[target_feature]` trampolines and their safe entries.
         mod tramp {
+            use $crate::kernel::batch::Panel;
             use $crate::sumsq::{Part, SumSq};
             $crate::arch::kernel_table!(@block $features, f64s, f64);
             $crate::arch::kernel_table!(@block $features, f32s, f32);
@@ -160,6 +175,8 @@ macro_rules! kernel_table {
             $crate::arch::kernel_table!(@short $features, short_pairs64, f64, F64, short_pairs64_part);
             $crate::arch::kernel_table!(@short $features, short_even32, f32, F32, short_even32_part);
             $crate::arch::kernel_table!(@short $features, short_pairs32, f32, F32, short_pairs32_part);
+            $crate::arch::kernel_table!(@batch $features, batch64, f64);
+            $crate::arch::kernel_table!(@batch $features, batch32, f32);
         }
     };
     (@block $features:literal, $name:ident, $t:ty) => {
@@ -176,6 +193,23 @@ macro_rules! kernel_table {
                 unsafe { tf(x, s) }
             } else {
                 ($crate::arch::scalar::KERNELS.$name)(x, s)
+            }
+        }
+    };
+    (@batch $features:literal, $name:ident, $t:ty) => {
+        pub(super) fn $name(x: &[$t], p: Panel, out: &mut [SumSq]) -> u64 {
+            /// # Safety
+            /// The CPU must have the module's target features.
+            #[target_feature(enable = $features)]
+            unsafe fn tf(x: &[$t], p: Panel, out: &mut [SumSq]) -> u64 {
+                super::$name(x, p, out)
+            }
+            if super::is_available() {
+                // SAFETY: the CPU has this module's target features (is_available() just
+                // above), which is the only requirement of the trampoline.
+                unsafe { tf(x, p, out) }
+            } else {
+                ($crate::arch::scalar::KERNELS.$name)(x, p, out)
             }
         }
     };

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 use super::padded;
+use crate::kernel::batch::Panel;
 use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Load, SHORT_BLOCKS, SMALL_MAX,
 };
@@ -17,6 +18,21 @@ type V = f64;
 const U: usize = 4;
 /// Chunks per block.
 const M: usize = 128;
+
+/// Components per panel of the batch kernels (`kernel/batch.rs`: one lane per vector).
+const PANEL: usize = 4;
+
+/// A panel of binary64 rows, one accumulator lane per component (`kernel/batch.rs`).
+#[inline(always)]
+fn batch64(x: &[f64], p: Panel, out: &mut [SumSq]) -> u64 {
+    kernel::batch::batch64::<V, F64s, F64sTail, U, 4, M>(x, p, out)
+}
+
+/// A panel of binary32 rows (`kernel/batch.rs`).
+#[inline(always)]
+fn batch32(x: &[f32], p: Panel, out: &mut [SumSq]) -> u64 {
+    kernel::batch::batch32::<V, F32s, F32sTail, U, 4, M>(x, p, out)
+}
 
 super::kernel_table!(portable);
 

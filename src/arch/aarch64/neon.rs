@@ -6,6 +6,7 @@
 //! Partial chunks and short vectors go through a zero-padded copy (NEON has no masked loads).
 
 use super::super::padded;
+use crate::kernel::batch::Panel;
 use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
     SHORT_BLOCKS, SMALL_MAX,
@@ -78,6 +79,11 @@ impl Lanes for V {
     fn to_arr(self, a: &mut [f64; MAX_LANES]) {
         // SAFETY: NEON is available; `a` holds at least 2 writable values.
         unsafe { vst1q_f64(a.as_mut_ptr(), self.0) }
+    }
+    #[inline(always)]
+    fn from_arr(a: &[f64; MAX_LANES]) -> Self {
+        // SAFETY: NEON is available; `a` holds at least 2 readable values.
+        V(unsafe { vld1q_f64(a.as_ptr()) })
     }
     #[inline(always)]
     fn abs(self) -> Self {
@@ -284,6 +290,21 @@ fn small32(x: &[f32]) -> Option<Part> {
     } else {
         kernel::small32::<V, 16>(small_vectors::<16>(&b))
     }
+}
+
+/// Components per panel of the batch kernels (`kernel/batch.rs`: one lane per vector).
+const PANEL: usize = CH;
+
+/// A panel of binary64 rows, one accumulator lane per component (`kernel/batch.rs`).
+#[inline(always)]
+fn batch64(x: &[f64], p: Panel, out: &mut [SumSq]) -> u64 {
+    kernel::batch::batch64::<V, F64s, F64sTail, U, CH, M>(x, p, out)
+}
+
+/// A panel of binary32 rows (`kernel/batch.rs`).
+#[inline(always)]
+fn batch32(x: &[f32], p: Panel, out: &mut [SumSq]) -> u64 {
+    kernel::batch::batch32::<V, F32s, F32sTail, U, CH, M>(x, p, out)
 }
 
 crate::arch::kernel_table!("neon");

@@ -6,6 +6,7 @@
 //! `vpermps` / `vpermpd` before the `vcvtps2pd` widening for binary32.  Short vectors use
 //! `vmaskmovpd` / `vmaskmovps` (no access to masked-off lanes).
 
+use crate::kernel::batch::Panel;
 use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
     SHORT_BLOCKS, SMALL_MAX,
@@ -78,6 +79,11 @@ impl Lanes for V {
     fn to_arr(self, a: &mut [f64; MAX_LANES]) {
         // SAFETY: AVX is available; `a` holds at least 4 writable values.
         unsafe { _mm256_storeu_pd(a.as_mut_ptr(), self.0) }
+    }
+    #[inline(always)]
+    fn from_arr(a: &[f64; MAX_LANES]) -> Self {
+        // SAFETY: AVX is available; `a` holds at least 4 readable values.
+        V(unsafe { _mm256_loadu_pd(a.as_ptr()) })
     }
     #[inline(always)]
     fn abs(self) -> Self {
@@ -428,6 +434,21 @@ fn small32(x: &[f32]) -> Option<Part> {
     } else {
         short32_any(x)
     }
+}
+
+/// Components per panel of the batch kernels (`kernel/batch.rs`: one lane per vector).
+const PANEL: usize = CH;
+
+/// A panel of binary64 rows, one accumulator lane per component (`kernel/batch.rs`).
+#[inline(always)]
+fn batch64(x: &[f64], p: Panel, out: &mut [SumSq]) -> u64 {
+    kernel::batch::batch64::<V, F64s, F64sTail, U, CH, M>(x, p, out)
+}
+
+/// A panel of binary32 rows (`kernel/batch.rs`).
+#[inline(always)]
+fn batch32(x: &[f32], p: Panel, out: &mut [SumSq]) -> u64 {
+    kernel::batch::batch32::<V, F32s, F32sTail, U, CH, M>(x, p, out)
 }
 
 crate::arch::kernel_table!("avx2,fma");

@@ -8,6 +8,7 @@
 //! binary32 lanes (`short32_native`; proof in `kernel.rs`, "Native binary32 lanes").
 
 use crate::consts::{pow2, EXP_MASK, SIGMA32_MAX, SIGMA32_MIN};
+use crate::kernel::batch::Panel;
 use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
     SHORT_BLOCKS, SMALL_MAX,
@@ -80,6 +81,11 @@ impl Lanes for V {
     fn to_arr(self, a: &mut [f64; MAX_LANES]) {
         // SAFETY: AVX-512F is available; `a` holds 8 writable values.
         unsafe { _mm512_storeu_pd(a.as_mut_ptr(), self.0) }
+    }
+    #[inline(always)]
+    fn from_arr(a: &[f64; MAX_LANES]) -> Self {
+        // SAFETY: AVX-512F is available; `a` holds 8 readable values.
+        V(unsafe { _mm512_loadu_pd(a.as_ptr()) })
     }
     #[inline(always)]
     fn abs(self) -> Self {
@@ -675,6 +681,21 @@ fn small32(x: &[f32]) -> Option<Part> {
             None => short32_any(x),
         }
     }
+}
+
+/// Components per panel of the batch kernels (`kernel/batch.rs`: one lane per vector).
+const PANEL: usize = CH;
+
+/// A panel of binary64 rows, one accumulator lane per component (`kernel/batch.rs`).
+#[inline(always)]
+fn batch64(x: &[f64], p: Panel, out: &mut [SumSq]) -> u64 {
+    kernel::batch::batch64::<V, F64s, F64sTail, U, CH, M>(x, p, out)
+}
+
+/// A panel of binary32 rows (`kernel/batch.rs`).
+#[inline(always)]
+fn batch32(x: &[f32], p: Panel, out: &mut [SumSq]) -> u64 {
+    kernel::batch::batch32::<V, F32s, F32sTail, U, CH, M>(x, p, out)
 }
 
 crate::arch::kernel_table!("avx512f,avx512vl");

@@ -1,0 +1,369 @@
+//! Batches of strided vectors and the Frobenius norm of a matrix: new sources of data for
+//! the same state (`sumsq.rs`) and the same finish (`finish.rs`).
+//!
+//! # Batches ([`nrm2_batch`])
+//!
+//! `batch` vectors of `n` elements: vector `b` starts `stridex` elements after vector
+//! `b - 1` and has stride `incx` (BLAS rules: `incx < 0` is the same set of elements,
+//! `incx == 0` repeats its first element); its norm goes to `out` with stride `incout`.
+//! Every result is bitwise the norm [`crate::nrm2`] gives for that vector alone (each is
+//! correctly rounded, so the order of accumulation does not matter).
+//!
+//! Two ways through the data, chosen from the strides:
+//!
+//! * **Across the batch** (`|stridex| == 1`, `|incx| > 1`, binary64 or binary32
+//!   components, e.g. the rows of a column-major matrix): vectors are taken a panel at a
+//!   time, one SIMD lane per vector (`kernel/batch.rs`), so element `j` of `N U` consecutive
+//!   vectors is one contiguous load.  Each lane ends in one state per vector, finished by
+//!   `finish.rs`, with the exact recomputation of that vector when the bound cannot decide
+//!   (as for a single vector).  When the batch is not a multiple of the panel, the last
+//!   panel is moved back to end at the last vector (a few vectors are computed twice, with
+//!   the same result); a batch narrower than one panel uses zero-padded loads.
+//! * **Vector by vector** (every other layout, and element types without a panel kernel):
+//!   the single-vector path, which is already fast for contiguous vectors.
+//!
+//! Slice layout (the safe API, BLAS convention for negative strides): vector `b` starts at
+//! `x[b * stridex]` when `stridex >= 0` and at `x[(batch - 1 - b) * |stridex|]` otherwise;
+//! its norm goes to `out[b * incout]` or `out[(batch - 1 - b) * |incout|]`.  The C adapters
+//! turn C pointers (vector `b` at `x + b * stridex`, its norm at `out + b * incout`) into
+//! slices that start at the lowest address, which is exactly this convention.
+//!
+//! # Matrices ([`nrm2_matrix`])
+//!
+//! The column-major `m x k` matrix with leading dimension `lda`: one state for all columns
+//! (one contiguous vector when `lda == m`), one finish, and the exact state over the same
+//! columns when the bound cannot decide.
+#![forbid(unsafe_code)]
+
+use crate::api::{add_view, conclude, mark_specials, norm_view};
+use crate::arch::Kernels;
+use crate::dispatch::{self, Isa};
+use crate::format::Format;
+use crate::kernel::batch::Panel;
+use crate::strided::{ChunkSource, Element, Strided};
+use crate::sumsq::SumSq;
+
+/// Why a batch or a matrix could not be computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BatchError {
+    /// The extents overflow: the span of the elements read (or of the outputs) does not
+    /// fit the address space.
+    Size,
+    /// `incout == 0` with `batch > 1`, or `lda < max(1, m)`.
+    Stride,
+    /// The input slice is shorter than the span of the elements read.
+    TooShort,
+    /// The output slice is shorter than `(batch - 1) * |incout| + 1`.
+    OutTooShort,
+}
+
+impl core::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            BatchError::Size => "the extents overflow the address space",
+            BatchError::Stride => "incout == 0 with batch > 1, or lda < max(1, m)",
+            BatchError::TooShort => "input slice shorter than the span of the batch",
+            BatchError::OutTooShort => "output slice shorter than (batch - 1) * |incout| + 1",
+        })
+    }
+}
+
+impl std::error::Error for BatchError {}
+
+/// Elements from the first to the last element a batch reads:
+/// `(batch - 1) |stridex| + (n - 1) |incx| + 1` (0 when `n == 0` or `batch == 0`), or
+/// `None` on overflow.
+pub fn batch_span(n: usize, incx: isize, stridex: isize, batch: usize) -> Option<usize> {
+    if n == 0 || batch == 0 {
+        return Some(0);
+    }
+    (batch - 1)
+        .checked_mul(stridex.unsigned_abs())?
+        .checked_add((n - 1).checked_mul(incx.unsigned_abs())?)?
+        .checked_add(1)
+}
+
+/// The norms of a strided batch of vectors (module documentation), with the dispatched
+/// kernels: `out[b * incout]` (slice layout in the module documentation) gets the norm of
+/// vector `b`, bitwise equal to [`crate::nrm2`] of that vector.
+///
+/// `n == 0`: every output is 0.  `batch == 0`: nothing is done.  On error nothing is
+/// written.
+///
+/// ```
+/// // Row and column norms of the column-major 2 x 3 matrix [[3, 0, 4], [0, 5, 12]].
+/// let a = [3.0f64, 0.0, 0.0, 5.0, 4.0, 12.0];
+/// let (mut rows, mut cols) = ([0.0; 2], [0.0; 3]);
+/// safenorm::nrm2_batch(&a, 3, 2, 1, 2, &mut rows, 1).unwrap(); // (n, incx, stridex, batch)
+/// safenorm::nrm2_batch(&a, 2, 1, 2, 3, &mut cols, 1).unwrap();
+/// assert_eq!(rows, [5.0, 13.0]);
+/// assert_eq!(cols, [3.0, 5.0, 160f64.sqrt()]); // sqrt is correctly rounded too
+/// ```
+pub fn nrm2_batch<T: Element>(
+    x: &[T],
+    n: usize,
+    incx: isize,
+    stridex: isize,
+    batch: usize,
+    out: &mut [T::Real],
+    incout: isize,
+) -> Result<(), BatchError> {
+    batch_with(
+        x,
+        n,
+        incx,
+        stridex,
+        batch,
+        out,
+        incout,
+        dispatch::active_kernels(),
+    )
+}
+
+/// As [`nrm2_batch`] with one given ISA path (for tests and benchmarks); `None` when this
+/// CPU cannot run it.
+#[allow(clippy::too_many_arguments)]
+pub fn nrm2_batch_with_isa<T: Element>(
+    x: &[T],
+    n: usize,
+    incx: isize,
+    stridex: isize,
+    batch: usize,
+    out: &mut [T::Real],
+    incout: isize,
+    isa: Isa,
+) -> Option<Result<(), BatchError>> {
+    Some(batch_with(
+        x,
+        n,
+        incx,
+        stridex,
+        batch,
+        out,
+        incout,
+        isa.kernels()?,
+    ))
+}
+
+/// The Frobenius norm `sqrt(sum_ij |a_ij|^2)` of the column-major `m x k` matrix with
+/// leading dimension `lda` (element `(i, j)` at `a[i + j * lda]`), correctly rounded.
+/// `m == 0` or `k == 0` gives 0; `lda < max(1, m)` is [`BatchError::Stride`].
+///
+/// ```
+/// // The 2 x 2 matrix [[3, 4], [0, 12]] stored with lda = 3 (one unused row).
+/// let a = [3.0f64, 0.0, f64::NAN, 4.0, 12.0];
+/// assert_eq!(safenorm::nrm2_matrix(&a, 2, 2, 3), Ok(13.0));
+/// ```
+pub fn nrm2_matrix<T: Element>(
+    a: &[T],
+    m: usize,
+    k: usize,
+    lda: usize,
+) -> Result<T::Real, BatchError> {
+    matrix_with(a, m, k, lda, dispatch::active_kernels()).map(T::real)
+}
+
+/// As [`nrm2_matrix`] with one given ISA path; `None` when this CPU cannot run it.
+pub fn nrm2_matrix_with_isa<T: Element>(
+    a: &[T],
+    m: usize,
+    k: usize,
+    lda: usize,
+    isa: Isa,
+) -> Option<Result<T::Real, BatchError>> {
+    Some(matrix_with(a, m, k, lda, isa.kernels()?).map(T::real))
+}
+
+/// Position of item `b` of `count` items with stride `inc` in a slice that starts at the
+/// lowest one (BLAS convention).
+#[inline]
+fn pos(b: usize, count: usize, inc: isize) -> usize {
+    let s = inc.unsigned_abs();
+    if inc >= 0 {
+        b * s
+    } else {
+        (count - 1 - b) * s
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn batch_with<T: Element>(
+    x: &[T],
+    n: usize,
+    incx: isize,
+    stridex: isize,
+    batch: usize,
+    out: &mut [T::Real],
+    incout: isize,
+    k: &Kernels,
+) -> Result<(), BatchError> {
+    if batch == 0 {
+        return Ok(());
+    }
+    if incout == 0 && batch > 1 {
+        return Err(BatchError::Stride);
+    }
+    let out_span = (batch - 1)
+        .checked_mul(incout.unsigned_abs())
+        .and_then(|v| v.checked_add(1))
+        .ok_or(BatchError::Size)?;
+    let span = batch_span(n, incx, stridex, batch).ok_or(BatchError::Size)?;
+    let x = x.get(..span).ok_or(BatchError::TooShort)?;
+    let out = out.get_mut(..out_span).ok_or(BatchError::OutTooShort)?;
+    if n == 0 {
+        for b in 0..batch {
+            if let Some(o) = out.get_mut(pos(b, batch, incout)) {
+                *o = T::real(0.0);
+            }
+        }
+        return Ok(());
+    }
+    // Vector `i` in memory order starts at x[i * |stridex|]; it is vector `b` of the
+    // caller's numbering, whose norm goes to out[pos(b)].
+    let sx = stridex.unsigned_abs();
+    let logical = |i: usize| if stridex >= 0 { i } else { batch - 1 - i };
+    let view = |i: usize| Strided::new(x.get(i * sx..).unwrap_or(&[]), n, incx).ok();
+    let across =
+        sx == 1 && incx.unsigned_abs() > 1 && (T::as_f64s(x).is_some() || T::as_f32s(x).is_some());
+    if across {
+        across_batch(x, n, incx, batch, k, &mut |i, v| {
+            if let Some(o) = out.get_mut(pos(logical(i), batch, incout)) {
+                *o = T::real(v);
+            }
+        });
+        return Ok(());
+    }
+    for i in 0..batch {
+        let r = match view(i) {
+            Some(v) => norm_view(&v, k),
+            None => f64::NAN, // unreachable: the span was checked
+        };
+        if let Some(o) = out.get_mut(pos(logical(i), batch, incout)) {
+            *o = T::real(r);
+        }
+    }
+    Ok(())
+}
+
+/// Most lanes of any panel (AVX-512: 64 binary64 components).
+const MAX_PANEL: usize = 64;
+
+/// The across-batch path (`|stridex| == 1`): vectors in memory order `i`, each handed to
+/// `put(i, norm)`.  `x` is exactly the batch's span.
+fn across_batch<T: Element>(
+    x: &[T],
+    n: usize,
+    incx: isize,
+    batch: usize,
+    k: &Kernels,
+    put: &mut dyn FnMut(usize, f64),
+) {
+    let parts = T::PARTS;
+    let wv = (k.panel.min(MAX_PANEL) / parts).max(1);
+    let step = incx.unsigned_abs() * parts;
+    let (f64s, f32s) = (T::as_f64s(x), T::as_f32s(x));
+    let mut i0 = 0;
+    while i0 < batch {
+        // A whole panel when possible; the last one moved back to end at the last vector.
+        let (start, cnt) = if batch - i0 >= wv {
+            (i0, wv)
+        } else if batch >= wv {
+            (batch - wv, wv)
+        } else {
+            (i0, batch - i0)
+        };
+        let p = Panel {
+            base: start * parts,
+            step,
+            rows: n,
+            width: cnt * parts,
+        };
+        let mut lanes = [SumSq::new(); MAX_PANEL];
+        let special = match (f64s, f32s) {
+            (Some(f), _) => (k.batch64)(f, p, &mut lanes),
+            (None, Some(f)) => (k.batch32)(f, p, &mut lanes),
+            (None, None) => return,
+        };
+        for v in 0..cnt {
+            let i = start + v;
+            let Some(view) = Strided::new(x.get(i..).unwrap_or(&[]), n, incx).ok() else {
+                continue;
+            };
+            let mut st = SumSq::new();
+            let mut sp = false;
+            for q in 0..parts {
+                let c = v * parts + q;
+                if let Some(l) = lanes.get(c) {
+                    st.merge(l);
+                }
+                sp |= c < 64 && special & (1 << c) != 0;
+            }
+            if sp {
+                mark_specials(&mut st, &view);
+            }
+            put(i, conclude(&st, &view));
+        }
+        i0 = start + cnt;
+    }
+}
+
+/// The columns of a matrix as one source (for the exact recomputation).
+struct Columns<'a, T> {
+    a: &'a [T],
+    m: usize,
+    k: usize,
+    lda: usize,
+}
+
+impl<'a, T: Element> Columns<'a, T> {
+    fn column(&self, j: usize) -> Strided<'a, T> {
+        let from = j * self.lda;
+        Strided::contiguous(self.a.get(from..from + self.m).unwrap_or(&[]))
+    }
+}
+
+impl<T: Element> ChunkSource for Columns<'_, T> {
+    fn format(&self) -> Format {
+        T::FORMAT
+    }
+
+    fn repeated(&self) -> Option<([f64; 2], u64)> {
+        None
+    }
+
+    fn for_each_chunk(&self, f: &mut dyn FnMut(&[f64])) {
+        for j in 0..self.k {
+            self.column(j).for_each_chunk(f);
+        }
+    }
+}
+
+fn matrix_with<T: Element>(
+    a: &[T],
+    m: usize,
+    k: usize,
+    lda: usize,
+    kern: &Kernels,
+) -> Result<f64, BatchError> {
+    if lda < m.max(1) {
+        return Err(BatchError::Stride);
+    }
+    if m == 0 || k == 0 {
+        return Ok(0.0);
+    }
+    let span = (k - 1)
+        .checked_mul(lda)
+        .and_then(|v| v.checked_add(m))
+        .ok_or(BatchError::Size)?;
+    let a = a.get(..span).ok_or(BatchError::TooShort)?;
+    if lda == m || k == 1 {
+        return Ok(norm_view(&Strided::contiguous(a), kern));
+    }
+    let cols = Columns { a, m, k, lda };
+    let mut st = SumSq::new();
+    for j in 0..k {
+        add_view(&mut st, &cols.column(j), kern);
+    }
+    Ok(conclude(&st, &cols))
+}
