@@ -16,6 +16,14 @@ pub const SAFENORM_ERR_NULL: c_int = 1;
 pub const SAFENORM_ERR_STRIDE: c_int = 2;
 /// `out` was NULL; nothing was computed.
 pub const SAFENORM_ERR_OUT_NULL: c_int = 3;
+/// The output overlaps the input (batch functions: the bytes from the lowest to the highest
+/// output overlap the bytes from the lowest to the highest element read); nothing was
+/// written.
+pub const SAFENORM_ERR_OVERLAP: c_int = 6;
+/// The extents overflow the address space (batch functions: the bytes from the lowest to
+/// the highest element read, or written, do not fit `PTRDIFF_MAX`, or wrap around the end
+/// of memory); nothing was read or written.
+pub const SAFENORM_ERR_SIZE: c_int = 7;
 
 fn status(b: Bad) -> c_int {
     match b {
@@ -200,11 +208,15 @@ pub extern "C" fn safenorm_strerror(status: c_int) -> *const c_char {
     let s: &'static str = match status {
         SAFENORM_OK => "ok\0",
         SAFENORM_ERR_NULL => "x is NULL while n > 0\0",
-        SAFENORM_ERR_STRIDE => "(n-1)*|incx|+1 elements are not addressable\0",
+        SAFENORM_ERR_STRIDE => {
+            "(n-1)*|incx|+1 elements are not addressable, or an invalid stride (incout == 0 with batch > 1)\0"
+        }
         SAFENORM_ERR_OUT_NULL => "out is NULL\0",
         super::state::SAFENORM_ERR_STATE => {
             "the state is NULL, not a valid safenorm state, or out of range\0"
         }
+        SAFENORM_ERR_OVERLAP => "the output overlaps the input\0",
+        SAFENORM_ERR_SIZE => "the extents overflow the address space\0",
         super::state::SAFENORM_NEED_EXACT => {
             "faithfully rounded: the bound cannot decide; the exact state gives the correctly rounded norm\0"
         }
