@@ -249,6 +249,10 @@ fn batch_with<T: Element>(
 /// Most lanes of any panel (AVX-512: 64 binary64 components).
 const MAX_PANEL: usize = 64;
 
+/// Most lanes of one call of a batch kernel (`Kernels::group` panels side by side): the
+/// lane states live on the stack (24 KiB).
+const MAX_GROUP_LANES: usize = 256;
+
 /// The across-batch path (`|stridex| == 1`): vectors in memory order `i`, each handed to
 /// `put(i, norm)`.  `x` is exactly the batch's span.
 fn across_batch<T: Element>(
@@ -260,51 +264,63 @@ fn across_batch<T: Element>(
     put: &mut dyn FnMut(usize, f64),
 ) {
     let parts = T::PARTS;
-    let wv = (k.panel.min(MAX_PANEL) / parts).max(1);
+    let pw = k.panel.clamp(parts, MAX_PANEL);
+    let wv = pw / parts;
+    let group = k.group.clamp(1, MAX_GROUP_LANES / pw);
     let step = incx.unsigned_abs() * parts;
     let (f64s, f32s) = (T::as_f64s(x), T::as_f32s(x));
+    let mut lanes = [SumSq::new(); MAX_GROUP_LANES];
+    let mut special = [0u64; MAX_GROUP_LANES];
     let mut i0 = 0;
     while i0 < batch {
-        // A whole panel when possible; the last one moved back to end at the last vector.
-        let (start, cnt) = if batch - i0 >= wv {
-            (i0, wv)
+        // Whole panels side by side when possible; a last whole panel moved back to end at
+        // the last vector (a few vectors computed twice); a zero-padded panel when the
+        // batch is narrower than one panel.
+        let left = batch - i0;
+        let (start, count, width, nvec) = if left >= wv {
+            let c = (left / wv).min(group);
+            (i0, c, pw, c * wv)
         } else if batch >= wv {
-            (batch - wv, wv)
+            (batch - wv, 1, pw, wv)
         } else {
-            (i0, batch - i0)
+            (i0, 1, left * parts, left)
         };
         let p = Panel {
             base: start * parts,
             step,
             rows: n,
-            width: cnt * parts,
+            width,
+            count,
         };
-        let mut lanes = [SumSq::new(); MAX_PANEL];
-        let special = match (f64s, f32s) {
-            (Some(f), _) => (k.batch64)(f, p, &mut lanes),
-            (None, Some(f)) => (k.batch32)(f, p, &mut lanes),
+        for l in lanes.iter_mut().take(count * pw) {
+            *l = SumSq::new();
+        }
+        match (f64s, f32s) {
+            (Some(f), _) => (k.batch64)(f, p, &mut lanes, &mut special),
+            (None, Some(f)) => (k.batch32)(f, p, &mut lanes, &mut special),
             (None, None) => return,
-        };
-        for v in 0..cnt {
+        }
+        for v in 0..nvec {
             let i = start + v;
             let Some(view) = Strided::new(x.get(i..).unwrap_or(&[]), n, incx).ok() else {
                 continue;
             };
+            let (q, c0) = (v / wv, (v % wv) * parts);
+            let bits = special.get(q).copied().unwrap_or(0);
             let mut st = SumSq::new();
             let mut sp = false;
-            for q in 0..parts {
-                let c = v * parts + q;
-                if let Some(l) = lanes.get(c) {
+            for c in c0..c0 + parts {
+                if let Some(l) = lanes.get(q * pw + c) {
                     st.merge(l);
                 }
-                sp |= c < 64 && special & (1 << c) != 0;
+                sp |= bits.checked_shr(c as u32).unwrap_or(0) & 1 != 0;
             }
             if sp {
                 mark_specials(&mut st, &view);
             }
             put(i, conclude(&st, &view));
         }
-        i0 = start + cnt;
+        i0 = start + nvec;
     }
 }
 

@@ -204,6 +204,10 @@ pub(crate) trait Lanes: Arith {
     fn to_arr(self, a: &mut [f64; MAX_LANES]);
     /// The lanes from `a[..N]`.
     fn from_arr(a: &[f64; MAX_LANES]) -> Self;
+    /// A hint to bring the cache line holding `p` closer (never faults, reads nothing;
+    /// `p` may point anywhere).  The batch kernels use it for rows ahead.
+    #[inline(always)]
+    fn prefetch(_p: *const u8) {}
     /// `|self|` lane-wise.
     fn abs(self) -> Self;
     /// Lane-wise maximum; where `o` is NaN the result is `self` (NaN is not propagated).

@@ -262,6 +262,8 @@ fn layouts() -> Vec<Case> {
     v.push(case(5, 3, 1, 0, 1));
     v.push(case(1, 5, 1, 66, 1));
     v.push(case(300, 70, 1, 70, 1)); // longer rows: several blocks per panel
+    v.push(case(5, 601, 1, 600, 1)); // several groups of panels per kernel call
+    v.push(case(3, -601, -1, 600, -1));
     v
 }
 

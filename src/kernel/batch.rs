@@ -72,6 +72,9 @@ pub(crate) struct Panel {
     pub rows: usize,
     /// Components per row (`<= CH`); lanes past it are padding.
     pub width: usize,
+    /// Number of panels side by side (panel `q` starts at `base + q * width`); more than one
+    /// only when `width == CH`, at most the ISA's group size.
+    pub count: usize,
 }
 
 /// The rows of a panel as `U` vectors each.
@@ -93,12 +96,28 @@ where
     #[inline(always)]
     fn row(&self, j: usize) -> [V; U] {
         let o = self.p.base.wrapping_add(j.wrapping_mul(self.p.step));
+        // Rows PREFETCH_ROWS ahead, one hint per cache line (the address is only formed,
+        // with wrapping arithmetic, never dereferenced here).
+        let ahead = self
+            .x
+            .as_ptr()
+            .wrapping_add(o.wrapping_add(PREFETCH_ROWS.wrapping_mul(self.p.step)))
+            .cast::<u8>();
+        let bytes = CH * core::mem::size_of::<E>();
+        let mut b = 0;
+        while b < bytes {
+            V::prefetch(ahead.wrapping_add(b));
+            b += 64;
+        }
         match self.x.get(o..).and_then(|s| s.first_chunk::<CH>()) {
             Some(c) => L::load(c),
             None => [V::splat(0.0); U],
         }
     }
 }
+
+/// How many rows ahead the full-row loader asks for the cache lines of.
+const PREFETCH_ROWS: usize = 12;
 
 /// Partial rows (`width < CH`), loaded zero-padded by the ISA's partial-chunk loader.
 struct PartRows<'a, E, LT> {
@@ -141,6 +160,7 @@ fn from_arr<V: Lanes, const U: usize>(a: &Arr<U>) -> [V; U] {
 }
 
 /// Lane-wise double-double sums, one per lane in the lane's class.
+#[derive(Clone, Copy)]
 struct LaneFold<V, const U: usize> {
     hi: [V; U],
     lo: [V; U],
@@ -256,79 +276,175 @@ fn amax_rows<V: Lanes, R: Rows<V, U>, const U: usize>(rows: &R, j0: usize, m: us
     mx
 }
 
-/// The binary64 body (module documentation): adds the squares of lane `c`'s values to
-/// `out[c]` for `c < width`; returns the special lanes as a bit mask (bit `c`).
-#[inline(always)]
-pub(crate) fn batch64<V: Lanes, L, LT, const U: usize, const CH: usize, const M: usize>(
-    x: &[f64],
-    p: Panel,
-    out: &mut [SumSq],
-) -> u64
-where
-    L: for<'b> Load<V, U, Item<'b> = [f64; CH]>,
-    LT: for<'b> Load<V, U, Item<'b> = &'b [f64]>,
-{
-    if p.width >= CH {
-        let r = FullRows::<f64, L, CH> {
-            x,
-            p,
-            _l: PhantomData,
-        };
-        panel64::<V, _, U, M>(&r, p.rows, CH, out)
-    } else {
-        let r = PartRows::<f64, LT> {
-            x,
-            p,
-            _l: PhantomData,
-        };
-        panel64::<V, _, U, M>(&r, p.rows, p.width, out)
-    }
+/// How one panel's blocks are processed: binary64 ([`State64`]) or binary32 ([`State32`]).
+trait PanelState<V: Lanes, const U: usize>: Copy {
+    fn new() -> Self;
+    /// Adds rows `j0..j0 + m` (lanes `< valid` are real; `pad` is 1 on the others).
+    fn block<R: Rows<V, U>, const M: usize>(
+        &mut self,
+        rows: &R,
+        j0: usize,
+        m: usize,
+        valid: usize,
+        pad: &[V; U],
+        out: &mut [SumSq],
+    );
+    /// Moves the sums into `out` and returns the special lanes.
+    fn end(&mut self, out: &mut [SumSq], valid: usize) -> u64;
 }
 
+/// The driver of both bodies: `p.count` panels side by side, walked a block of `M` rows at
+/// a time across all of them (so memory is read in address order for a column-major
+/// matrix), each with a state of its own.  Lane `c` of panel `q` adds to `out[q * CH + c]`;
+/// `special[q]` gets panel `q`'s special lanes.
 #[inline(always)]
-fn panel64<V: Lanes, R: Rows<V, U>, const U: usize, const M: usize>(
-    rows: &R,
-    n: usize,
-    valid: usize,
+fn panels<V, E, L, LT, S, const U: usize, const CH: usize, const M: usize, const G: usize>(
+    x: &[E],
+    p: Panel,
     out: &mut [SumSq],
-) -> u64 {
+    special: &mut [u64],
+) where
+    V: Lanes,
+    E: Copy,
+    L: for<'b> Load<V, U, Item<'b> = [E; CH]>,
+    LT: for<'b> Load<V, U, Item<'b> = &'b [E]>,
+    S: PanelState<V, U>,
+{
     let lanes = V::N * U;
-    let valid = valid.min(lanes);
+    let full = p.width >= CH;
+    let count = if full { p.count.clamp(1, G) } else { 1 };
+    let valid = if full { lanes } else { p.width.min(lanes) };
     // 1 on padding lanes: exempts them from the lower acceptance test.
     let mut pad_a = [[0.0; MAX_LANES]; U];
     for c in valid..lanes {
         pad_a[c / V::N][c % V::N] = 1.0;
     }
     let pad: [V; U] = from_arr(&pad_a);
-    let two = V::splat(2.0);
-    let low = V::splat(ACCEPT_LOW);
-
-    let mut fold = LaneFold::<V, U>::new();
-    let mut sigma = [V::splat(1.0); U];
-    let mut scale: Option<[V; U]> = None;
-    let mut predicted = false;
-    let mut special = 0u64;
+    let mut st = [S::new(); G];
+    let sub = |q: usize| Panel {
+        base: p.base.wrapping_add(q.wrapping_mul(CH)),
+        ..p
+    };
     let mut j0 = 0;
-    while j0 < n {
-        let m = (n - j0).min(M);
+    while j0 < p.rows {
+        let m = (p.rows - j0).min(M);
+        for (q, s) in st.iter_mut().enumerate().take(count) {
+            let o = out.get_mut(q * CH..).unwrap_or(&mut []);
+            if full {
+                let r = FullRows::<E, L, CH> {
+                    x,
+                    p: sub(q),
+                    _l: PhantomData,
+                };
+                s.block::<_, M>(&r, j0, m, valid, &pad, o);
+            } else {
+                let r = PartRows::<E, LT> {
+                    x,
+                    p,
+                    _l: PhantomData,
+                };
+                s.block::<_, M>(&r, j0, m, valid, &pad, o);
+            }
+        }
+        j0 += m;
+    }
+    for (q, s) in st.iter_mut().enumerate().take(count) {
+        let o = out.get_mut(q * CH..).unwrap_or(&mut []);
+        let sp = s.end(o, valid);
+        if let Some(d) = special.get_mut(q) {
+            *d = sp;
+        }
+    }
+}
+
+/// The binary64 body (module documentation): lane `c` of panel `q` adds to
+/// `out[q * CH + c]`; `special[q]` gets the special lanes of panel `q` (bit `c`).
+#[inline(always)]
+pub(crate) fn batch64<V, L, LT, const U: usize, const CH: usize, const M: usize, const G: usize>(
+    x: &[f64],
+    p: Panel,
+    out: &mut [SumSq],
+    special: &mut [u64],
+) where
+    V: Lanes,
+    L: for<'b> Load<V, U, Item<'b> = [f64; CH]>,
+    LT: for<'b> Load<V, U, Item<'b> = &'b [f64]>,
+{
+    panels::<V, f64, L, LT, State64<V, U>, U, CH, M, G>(x, p, out, special);
+}
+
+/// The binary32 body (module documentation), as [`batch64`].
+#[inline(always)]
+pub(crate) fn batch32<V, L, LT, const U: usize, const CH: usize, const M: usize, const G: usize>(
+    x: &[f32],
+    p: Panel,
+    out: &mut [SumSq],
+    special: &mut [u64],
+) where
+    V: Lanes,
+    L: for<'b> Load<V, U, Item<'b> = [f32; CH]>,
+    LT: for<'b> Load<V, U, Item<'b> = &'b [f32]>,
+{
+    panels::<V, f32, L, LT, State32<V, U>, U, CH, M, G>(x, p, out, special);
+}
+
+/// One binary64 panel between blocks: the lane sums, and the prediction for the next
+/// block (each lane's offset and scale, kept from the last checked block).
+#[derive(Clone, Copy)]
+struct State64<V, const U: usize> {
+    fold: LaneFold<V, U>,
+    sigma: [V; U],
+    scale: [V; U],
+    /// Some lane's scale is not 1.
+    scaled: bool,
+    predicted: bool,
+    special: u64,
+}
+
+impl<V: Lanes, const U: usize> PanelState<V, U> for State64<V, U> {
+    #[inline(always)]
+    fn new() -> Self {
+        State64 {
+            fold: LaneFold::new(),
+            sigma: [V::splat(1.0); U],
+            scale: [V::splat(1.0); U],
+            scaled: false,
+            predicted: false,
+            special: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn block<R: Rows<V, U>, const M: usize>(
+        &mut self,
+        rows: &R,
+        j0: usize,
+        m: usize,
+        valid: usize,
+        pad: &[V; U],
+        out: &mut [SumSq],
+    ) {
+        let lanes = V::N * U;
         let c_m = eft_bound(1, m, 1.0, 53);
-        if predicted {
-            let (s, l) = eft_rows(rows, j0, m, scale.as_ref(), &sigma);
+        if self.predicted {
+            let (s, l) = eft_rows(rows, j0, m, self.scaled.then_some(&self.scale), &self.sigma);
+            let (two, low) = (V::splat(2.0), V::splat(ACCEPT_LOW));
             let mut ok = true;
             for u in 0..U {
-                ok &= s[u].all_lt(two.mul(sigma[u])) & low.mul(sigma[u]).all_lt(s[u].add(pad[u]));
+                let sg = self.sigma[u];
+                ok &= s[u].all_lt(two.mul(sg)) & low.mul(sg).all_lt(s[u].add(pad[u]));
             }
             if ok {
-                let mut e = sigma;
+                let mut e = self.sigma;
                 for eu in e.iter_mut() {
                     *eu = eu.mul(V::splat(c_m));
                 }
-                fold.add(&s, &l, &e);
-                j0 += m;
-                continue;
+                self.fold.add(&s, &l, &e);
+                return;
             }
         }
         // The checked block.
+        let fold = &mut self.fold;
         let amax = to_arr(&amax_rows(rows, j0, m));
         let mut sig_a = [[1.0; MAX_LANES]; U];
         let mut sc_a = [[1.0; MAX_LANES]; U];
@@ -343,7 +459,7 @@ fn panel64<V: Lanes, R: Rows<V, U>, const U: usize, const M: usize>(
                 continue;
             }
             if !a.is_finite() {
-                special |= 1 << c;
+                self.special |= 1 << c;
                 continue;
             }
             let k = class_of(a);
@@ -355,9 +471,9 @@ fn panel64<V: Lanes, R: Rows<V, U>, const U: usize, const M: usize>(
             dead[u][i] = false;
         }
         let sig: [V; U] = from_arr(&sig_a);
-        let all_one = sc_a.iter().all(|r| r.iter().all(|&v| v == 1.0));
+        let scaled = sc_a.iter().any(|r| r.iter().any(|&v| v != 1.0));
         let sc: [V; U] = from_arr(&sc_a);
-        let (s, l) = eft_rows(rows, j0, m, (!all_one).then_some(&sc), &sig);
+        let (s, l) = eft_rows(rows, j0, m, scaled.then_some(&sc), &sig);
         let (mut s_a, mut l_a) = (to_arr(&s), to_arr(&l));
         let mut e_a = [[0.0; MAX_LANES]; U];
         let mut flush = false;
@@ -366,7 +482,7 @@ fn panel64<V: Lanes, R: Rows<V, U>, const U: usize, const M: usize>(
             let sv = s_a[u][i];
             if c < valid && (sv.is_nan() || sv >= 2.0 * sig_a[u][i]) {
                 // A NaN (amax is finite and sigma > m amax_s^2).
-                special |= 1 << c;
+                self.special |= 1 << c;
                 dead[u][i] = true;
             }
             if dead[u][i] {
@@ -382,59 +498,47 @@ fn panel64<V: Lanes, R: Rows<V, U>, const U: usize, const M: usize>(
             fold.cls = cls_a;
         }
         fold.add(&from_arr(&s_a), &from_arr(&l_a), &from_arr(&e_a));
-        sigma = sig;
-        scale = (!all_one).then_some(sc);
-        predicted = true;
-        j0 += m;
+        self.sigma = sig;
+        self.scale = sc;
+        self.scaled = scaled;
+        self.predicted = true;
     }
-    fold.flush(out, valid);
-    special
-}
 
-/// The binary32 body (module documentation): as [`batch64`] for widened binary32 data.
-#[inline(always)]
-pub(crate) fn batch32<V: Lanes, L, LT, const U: usize, const CH: usize, const M: usize>(
-    x: &[f32],
-    p: Panel,
-    out: &mut [SumSq],
-) -> u64
-where
-    L: for<'b> Load<V, U, Item<'b> = [f32; CH]>,
-    LT: for<'b> Load<V, U, Item<'b> = &'b [f32]>,
-{
-    if p.width >= CH {
-        let r = FullRows::<f32, L, CH> {
-            x,
-            p,
-            _l: PhantomData,
-        };
-        panel32::<V, _, U, M>(&r, p.rows, CH, out)
-    } else {
-        let r = PartRows::<f32, LT> {
-            x,
-            p,
-            _l: PhantomData,
-        };
-        panel32::<V, _, U, M>(&r, p.rows, p.width, out)
+    #[inline(always)]
+    fn end(&mut self, out: &mut [SumSq], valid: usize) -> u64 {
+        self.fold.flush(out, valid);
+        self.special
     }
 }
 
-#[inline(always)]
-fn panel32<V: Lanes, R: Rows<V, U>, const U: usize, const M: usize>(
-    rows: &R,
-    n: usize,
-    valid: usize,
-    out: &mut [SumSq],
-) -> u64 {
-    let lanes = V::N * U;
-    let valid = valid.min(lanes);
-    let mut fold = LaneFold::<V, U>::new();
-    let z = [V::splat(0.0); U];
-    let big = V::splat(f64::MAX);
-    let mut special = 0u64;
-    let mut j0 = 0;
-    while j0 < n {
-        let m = (n - j0).min(M);
+/// One binary32 panel between blocks (module documentation, "Binary32").
+#[derive(Clone, Copy)]
+struct State32<V, const U: usize> {
+    fold: LaneFold<V, U>,
+    special: u64,
+}
+
+impl<V: Lanes, const U: usize> PanelState<V, U> for State32<V, U> {
+    #[inline(always)]
+    fn new() -> Self {
+        State32 {
+            fold: LaneFold::new(),
+            special: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn block<R: Rows<V, U>, const M: usize>(
+        &mut self,
+        rows: &R,
+        j0: usize,
+        m: usize,
+        valid: usize,
+        _pad: &[V; U],
+        _out: &mut [SumSq],
+    ) {
+        let lanes = V::N * U;
+        let z = [V::splat(0.0); U];
         let mut a = z;
         for j in j0..j0 + m {
             let xs = rows.row(j);
@@ -442,6 +546,7 @@ fn panel32<V: Lanes, R: Rows<V, U>, const U: usize, const M: usize>(
                 a[u] = xs[u].fma(xs[u], a[u]);
             }
         }
+        let big = V::splat(f64::MAX);
         let mut ok = true;
         for av in &a {
             ok &= av.all_lt(big);
@@ -452,7 +557,7 @@ fn panel32<V: Lanes, R: Rows<V, U>, const U: usize, const M: usize>(
                 let (u, i) = (c / V::N, c % V::N);
                 if a_arr[u][i].is_nan() || a_arr[u][i] >= f64::MAX {
                     if c < valid {
-                        special |= 1 << c;
+                        self.special |= 1 << c;
                     }
                     a_arr[u][i] = 0.0;
                 }
@@ -465,9 +570,12 @@ fn panel32<V: Lanes, R: Rows<V, U>, const U: usize, const M: usize>(
         for ev in e.iter_mut() {
             *ev = ev.mul(V::splat(k));
         }
-        fold.add(&a, &z, &e);
-        j0 += m;
+        self.fold.add(&a, &z, &e);
     }
-    fold.flush(out, valid);
-    special
+
+    #[inline(always)]
+    fn end(&mut self, out: &mut [SumSq], valid: usize) -> u64 {
+        self.fold.flush(out, valid);
+        self.special
+    }
 }

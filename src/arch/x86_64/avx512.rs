@@ -83,6 +83,12 @@ impl Lanes for V {
         unsafe { _mm512_storeu_pd(a.as_mut_ptr(), self.0) }
     }
     #[inline(always)]
+    fn prefetch(p: *const u8) {
+        // SAFETY: SSE is available; a prefetch never faults and reads nothing
+        // architecturally, whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>()) }
+    }
+    #[inline(always)]
     fn from_arr(a: &[f64; MAX_LANES]) -> Self {
         // SAFETY: AVX-512F is available; `a` holds 8 readable values.
         V(unsafe { _mm512_loadu_pd(a.as_ptr()) })
@@ -683,19 +689,22 @@ fn small32(x: &[f32]) -> Option<Part> {
     }
 }
 
+/// Panels side by side per call of the batch kernels (`PANEL * GROUP <= 256` lanes).
+const GROUP: usize = 4;
+
 /// Components per panel of the batch kernels (`kernel/batch.rs`: one lane per vector).
 const PANEL: usize = CH;
 
 /// A panel of binary64 rows, one accumulator lane per component (`kernel/batch.rs`).
 #[inline(always)]
-fn batch64(x: &[f64], p: Panel, out: &mut [SumSq]) -> u64 {
-    kernel::batch::batch64::<V, F64s, F64sTail, U, CH, M>(x, p, out)
+fn batch64(x: &[f64], p: Panel, out: &mut [SumSq], special: &mut [u64]) {
+    kernel::batch::batch64::<V, F64s, F64sTail, U, CH, M, GROUP>(x, p, out, special)
 }
 
 /// A panel of binary32 rows (`kernel/batch.rs`).
 #[inline(always)]
-fn batch32(x: &[f32], p: Panel, out: &mut [SumSq]) -> u64 {
-    kernel::batch::batch32::<V, F32s, F32sTail, U, CH, M>(x, p, out)
+fn batch32(x: &[f32], p: Panel, out: &mut [SumSq], special: &mut [u64]) {
+    kernel::batch::batch32::<V, F32s, F32sTail, U, CH, M, GROUP>(x, p, out, special)
 }
 
 crate::arch::kernel_table!("avx512f,avx512vl");
