@@ -138,6 +138,19 @@ where
     }
 }
 
+/// Array position `(c / N, c % N)` of lane `c`; the remainders keep both indices provably
+/// in bounds (no bounds check, no panic path: `.ci/no_panic.sh`).
+#[inline(always)]
+fn at<V: Lanes, const U: usize>(c: usize) -> (usize, usize) {
+    ((c / V::N) % U, (c % V::N) % MAX_LANES)
+}
+
+/// Bit `c` of a lane mask (0 for `c >= 64`, which no panel has).
+#[inline(always)]
+fn bit(c: usize) -> u64 {
+    1u64.checked_shl(c as u32).unwrap_or(0)
+}
+
 /// Per-lane values as arrays, lane `c` at `[c / N][c % N]`.
 type Arr<const U: usize> = [[f64; MAX_LANES]; U];
 
@@ -210,7 +223,7 @@ impl<V: Lanes, const U: usize> LaneFold<V, U> {
             to_arr(&self.err),
         );
         for c in 0..valid.min(V::N * U) {
-            let (u, i) = (c / V::N, c % V::N);
+            let (u, i) = at::<V, U>(c);
             let (h, l, a, e) = (hi[u][i], lo[u][i], ab[u][i], er[u][i]);
             if h != 0.0 || l != 0.0 || e != 0.0 {
                 if let Some(st) = out.get_mut(c) {
@@ -317,7 +330,8 @@ fn panels<V, E, L, LT, S, const U: usize, const CH: usize, const M: usize, const
     // 1 on padding lanes: exempts them from the lower acceptance test.
     let mut pad_a = [[0.0; MAX_LANES]; U];
     for c in valid..lanes {
-        pad_a[c / V::N][c % V::N] = 1.0;
+        let (u, i) = at::<V, U>(c);
+        pad_a[u][i] = 1.0;
     }
     let pad: [V; U] = from_arr(&pad_a);
     let mut st = [S::new(); G];
@@ -452,14 +466,14 @@ impl<V: Lanes, const U: usize> PanelState<V, U> for State64<V, U> {
         // Lanes that add nothing in this block (zero, special or padding).
         let mut dead = [[true; MAX_LANES]; U];
         for c in 0..lanes {
-            let (u, i) = (c / V::N, c % V::N);
+            let (u, i) = at::<V, U>(c);
             let a = amax[u][i];
             sc_a[u][i] = CLASS_SCALE.get(fold.cls[u][i]).copied().unwrap_or(1.0);
             if c >= valid || a == 0.0 {
                 continue;
             }
             if !a.is_finite() {
-                self.special |= 1 << c;
+                self.special |= bit(c);
                 continue;
             }
             let k = class_of(a);
@@ -478,11 +492,11 @@ impl<V: Lanes, const U: usize> PanelState<V, U> for State64<V, U> {
         let mut e_a = [[0.0; MAX_LANES]; U];
         let mut flush = false;
         for c in 0..lanes {
-            let (u, i) = (c / V::N, c % V::N);
+            let (u, i) = at::<V, U>(c);
             let sv = s_a[u][i];
             if c < valid && (sv.is_nan() || sv >= 2.0 * sig_a[u][i]) {
                 // A NaN (amax is finite and sigma > m amax_s^2).
-                self.special |= 1 << c;
+                self.special |= bit(c);
                 dead[u][i] = true;
             }
             if dead[u][i] {
@@ -554,10 +568,10 @@ impl<V: Lanes, const U: usize> PanelState<V, U> for State32<V, U> {
         if !ok {
             let mut a_arr = to_arr(&a);
             for c in 0..lanes {
-                let (u, i) = (c / V::N, c % V::N);
+                let (u, i) = at::<V, U>(c);
                 if a_arr[u][i].is_nan() || a_arr[u][i] >= f64::MAX {
                     if c < valid {
-                        self.special |= 1 << c;
+                        self.special |= bit(c);
                     }
                     a_arr[u][i] = 0.0;
                 }
