@@ -22,6 +22,10 @@
 //! * **Vector by vector** (every other layout, and element types without a panel kernel):
 //!   the single-vector path, which is already fast for contiguous vectors.
 //!
+//! Batches of at least `PAR_MIN` components in all are split over threads by vectors
+//! (`threads.rs` rules: the thread count, scoped threads), each piece writing its own
+//! disjoint outputs; the results do not depend on the thread count.
+//!
 //! Slice layout (the safe API, BLAS convention for negative strides): vector `b` starts at
 //! `x[b * stridex]` when `stridex >= 0` and at `x[(batch - 1 - b) * |stridex|]` otherwise;
 //! its norm goes to `out[b * incout]` or `out[(batch - 1 - b) * |incout|]`.  The C adapters
@@ -219,6 +223,148 @@ fn batch_with<T: Element>(
         }
         return Ok(());
     }
+    let pieces = pieces::<T>(n, batch);
+    if pieces > 1 {
+        parallel(x, n, incx, stridex, batch, out, incout, k, pieces);
+        return Ok(());
+    }
+    serial(x, n, incx, stridex, batch, out, incout, k);
+    Ok(())
+}
+
+/// Into how many pieces of consecutive vectors a batch is split over threads: as for one
+/// long vector (`threads.rs`): at least `PAR_MIN` components in all, pieces of at least
+/// `PAR_MIN / 2` components, at most the thread count.
+fn pieces<T: Element>(n: usize, batch: usize) -> usize {
+    let comps = n.saturating_mul(batch).saturating_mul(T::PARTS);
+    if comps < crate::threads::PAR_MIN {
+        return 1;
+    }
+    crate::threads::num_threads()
+        .min(comps / (crate::threads::PAR_MIN / 2))
+        .min(batch)
+        .clamp(1, crate::threads::MAX_THREADS)
+}
+
+/// Vectors `lo..hi` of a batch as a batch of their own: the input and output slices that
+/// start at the piece's lowest element and output.
+fn piece_starts(
+    lo: usize,
+    hi: usize,
+    batch: usize,
+    stridex: isize,
+    incout: isize,
+) -> (usize, usize) {
+    let first = |inc: isize| {
+        let s = inc.unsigned_abs();
+        if inc >= 0 {
+            lo * s
+        } else {
+            (batch - hi) * s
+        }
+    };
+    (first(stridex), first(incout))
+}
+
+/// The batch split into `k` pieces of consecutive vectors, the first in this thread and the
+/// others in scoped threads (as `threads.rs`: no pool, none outlives the call; a piece whose
+/// thread cannot be started or fails is computed by this thread afterwards).  The outputs of
+/// different pieces are disjoint sub-slices of `out`, so nothing is shared.
+#[allow(clippy::too_many_arguments)]
+fn parallel<T: Element>(
+    x: &[T],
+    n: usize,
+    incx: isize,
+    stridex: isize,
+    batch: usize,
+    out: &mut [T::Real],
+    incout: isize,
+    kern: &Kernels,
+    k: usize,
+) {
+    use crate::threads::MAX_THREADS;
+    let k = k.clamp(1, MAX_THREADS);
+    // Piece i: vectors start(i)..start(i + 1), as equal as possible (no overflow, no
+    // division that can panic).
+    let (base, extra) = (
+        batch.checked_div(k).unwrap_or(batch),
+        batch.checked_rem(k).unwrap_or(0),
+    );
+    let start = |i: usize| i * base + i.min(extra);
+    let range = |i: usize| (start(i), start(i + 1));
+    // The pieces' output slices, split in address order (piece order reversed when
+    // incout < 0).
+    let mut slots: [Option<&mut [T::Real]>; MAX_THREADS] = [const { None }; MAX_THREADS];
+    let mut rest = out;
+    for j in 0..k {
+        let i = if incout >= 0 { j } else { k - 1 - j };
+        let (lo, hi) = range(i);
+        let len = if j + 1 == k {
+            rest.len()
+        } else {
+            (hi - lo) * incout.unsigned_abs()
+        };
+        let all = core::mem::take(&mut rest);
+        let (mine, tail) = all.split_at_mut(len.min(all.len()));
+        rest = tail;
+        if let Some(s) = slots.get_mut(i) {
+            *s = Some(mine);
+        }
+    }
+    let one = |i: usize, o: &mut [T::Real]| {
+        let (lo, hi) = range(i);
+        let (xs, _) = piece_starts(lo, hi, batch, stridex, incout);
+        let xp = x.get(xs..).unwrap_or(&[]);
+        serial(xp, n, incx, stridex, hi - lo, o, incout, kern);
+    };
+    let mut done = [false; MAX_THREADS];
+    std::thread::scope(|scope| {
+        let mut handles: [Option<std::thread::ScopedJoinHandle<'_, ()>>; MAX_THREADS] =
+            [const { None }; MAX_THREADS];
+        for (i, (slot, h)) in slots.iter_mut().zip(handles.iter_mut()).enumerate().take(k) {
+            let Some(o) = slot.as_deref_mut() else {
+                continue;
+            };
+            if i == 0 {
+                one(0, o);
+                if let Some(d) = done.first_mut() {
+                    *d = true;
+                }
+                continue;
+            }
+            *h = std::thread::Builder::new()
+                .spawn_scoped(scope, move || one(i, o))
+                .ok();
+        }
+        for (h, d) in handles.iter_mut().zip(done.iter_mut()).take(k).skip(1) {
+            if let Some(h) = h.take() {
+                *d = h.join().is_ok();
+            }
+        }
+    });
+    // Pieces whose thread could not be started (or failed): here.
+    for (i, (slot, d)) in slots.iter_mut().zip(done.iter()).enumerate().take(k) {
+        if !*d {
+            if let Some(o) = slot.as_deref_mut() {
+                one(i, o);
+            }
+        }
+    }
+}
+
+/// The batch in this thread.  `x` starts at the batch's lowest element, `out` at its
+/// lowest output; both were checked.
+#[allow(clippy::too_many_arguments)]
+fn serial<T: Element>(
+    x: &[T],
+    n: usize,
+    incx: isize,
+    stridex: isize,
+    batch: usize,
+    out: &mut [T::Real],
+    incout: isize,
+    k: &Kernels,
+) {
     // Vector `i` in memory order starts at x[i * |stridex|]; it is vector `b` of the
     // caller's numbering, whose norm goes to out[pos(b)].
     let sx = stridex.unsigned_abs();
@@ -232,7 +378,7 @@ fn batch_with<T: Element>(
                 *o = T::real(v);
             }
         });
-        return Ok(());
+        return;
     }
     for i in 0..batch {
         let r = match view(i) {
@@ -243,7 +389,6 @@ fn batch_with<T: Element>(
             *o = T::real(r);
         }
     }
-    Ok(())
 }
 
 /// Most lanes of any panel (AVX-512: 64 binary64 components).

@@ -488,3 +488,42 @@ fn matrix_all_types() {
     matrices::<[f64; 2]>(13);
     matrices::<[f32; 2]>(14);
 }
+
+/// Batches long enough to be split over threads (at least `PAR_MIN` components), with
+/// positive and negative output strides, in both directions: every output equals the
+/// single-vector norm (itself checked against the oracle by `tests/isa.rs`), for several
+/// thread counts.
+#[test]
+fn batch_threads() {
+    let mut rng = Rng(0x5eed_0006);
+    let (m, k) = (2003usize, 1100usize);
+    assert!(m * k >= safenorm::PAR_MIN);
+    let a: Vec<f64> = (0..m * k)
+        .map(|i| value(i % 1000 / 200, &mut rng, false))
+        .collect();
+    for threads in [1, 2, 3, 7] {
+        safenorm::set_num_threads(threads);
+        for &(n, incx, stridex, batch) in &[(k, m as isize, 1isize, m), (m, 1, m as isize, k)] {
+            for incout in [1isize, -1, 3] {
+                let so = incout.unsigned_abs();
+                let mut out = vec![-1.0f64; (batch - 1) * so + 1];
+                safenorm::nrm2_batch(&a, n, incx, stridex, batch, &mut out, incout).unwrap();
+                for b in 0..batch {
+                    let start = b * stridex as usize;
+                    let want = safenorm::nrm2(&a[start..], n, incx).unwrap();
+                    let o = if incout >= 0 {
+                        b * so
+                    } else {
+                        (batch - 1 - b) * so
+                    };
+                    assert!(
+                        same(out[o], want),
+                        "threads={threads} n={n} incx={incx} incout={incout} vector {b}: {:e} vs {want:e}",
+                        out[o]
+                    );
+                }
+            }
+        }
+    }
+    safenorm::set_num_threads(0);
+}
