@@ -31,14 +31,16 @@
 #define SAFENORM_ERR_OUT_NULL 3
 
 /*
- An output overlaps the input vectors' memory (e.g. `norm` inside `x`'s span); nothing was
- read or written.
+ An output overlaps the input (e.g. `norm` inside the span of `x`; batch functions: the
+ bytes from the lowest to the highest output overlap the bytes from the lowest to the
+ highest element read); nothing was read or written.
  */
 #define SAFENORM_ERR_OVERLAP 6
 
 /*
- The extents overflow the address space (the byte span of a whole batch, or of its
- outputs, does not fit `isize`); nothing was read or written.
+ The extents overflow the address space (the bytes from the lowest to the highest element
+ read, or written, of a whole batch do not fit `PTRDIFF_MAX`, or wrap around the end of
+ memory); nothing was read or written.
  */
 #define SAFENORM_ERR_SIZE 7
 
@@ -98,6 +100,135 @@ typedef struct safenorm_exact_sumsq {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/*
+ Norms of a strided batch of real double vectors: `out[b*incout] =
+ safenorm_dnrm2(n, x + b*stridex, incx)` for `0 <= b < batch`, bitwise (every norm is
+ correctly rounded).
+
+ Layouts: column norms of a column-major `m x k` matrix `a` (leading dimension `lda`):
+ `(m, a, 1, lda, k)`; its row norms: `(k, a, lda, 1, m)`; rows of a row-major matrix:
+ `(k, a, 1, lda, m)`.  Both directions are fast: when consecutive vectors are adjacent
+ (`|stridex| == 1`) and `|incx| > 1`, the library loads element `j` of several vectors at
+ once (one SIMD lane per vector).  Strides may be negative (`x + b*stridex` and
+ `out + b*incout` then lie below `x` / `out`); `incx < 0` and `incx == 0` have their BLAS
+ meaning within each vector.
+
+ Returns `SAFENORM_OK`, or (nothing written): `SAFENORM_ERR_OUT_NULL` (`out` NULL with
+ `batch > 0`), `SAFENORM_ERR_NULL` (`x` NULL with `n > 0` and `batch > 0`),
+ `SAFENORM_ERR_STRIDE` (`incout == 0` with `batch > 1`), `SAFENORM_ERR_SIZE` (the bytes
+ from the lowest to the highest element read, or output written, exceed `PTRDIFF_MAX` or
+ wrap around), `SAFENORM_ERR_OVERLAP` (the byte range of the outputs, lowest to highest,
+ intersects that of the elements read: a conservative interval test).  `batch == 0`:
+ nothing is done (`SAFENORM_OK`, pointers may be NULL).  `n == 0`: every output is 0 and
+ `x` is not read (it may be NULL).  Pointers need not be aligned.
+
+ # Safety
+
+ When `batch > 0`: the `(batch-1)*|incout| + 1` doubles from the lowest output to the
+ highest must be writable; when also `n > 0`, the `(batch-1)*|stridex| + (n-1)*|incx| + 1`
+ doubles from the lowest element read to the highest must be readable, and not written
+ concurrently.
+ */
+int safenorm_dnrm2_batch(size_t n,
+                         const double *x,
+                         ptrdiff_t incx,
+                         ptrdiff_t stridex,
+                         size_t batch,
+                         double *out,
+                         ptrdiff_t incout);
+
+/*
+ Norms of a strided batch of real float vectors, as `safenorm_dnrm2_batch` (each equal to
+ `safenorm_snrm2` of the vector).
+
+ # Safety
+
+ As for `safenorm_dnrm2_batch`, in floats.
+ */
+int safenorm_snrm2_batch(size_t n,
+                         const float *x,
+                         ptrdiff_t incx,
+                         ptrdiff_t stridex,
+                         size_t batch,
+                         float *out,
+                         ptrdiff_t incout);
+
+/*
+ Norms of a strided batch of complex double vectors (interleaved re, im), as
+ `safenorm_dnrm2_batch` (each equal to `safenorm_dznrm2` of the vector); `incx` and
+ `stridex` count complex elements, `out` holds doubles.
+
+ # Safety
+
+ As for `safenorm_dnrm2_batch`, in complex doubles (twice as many doubles) for `x`.
+ */
+int safenorm_dznrm2_batch(size_t n,
+                          const double *x,
+                          ptrdiff_t incx,
+                          ptrdiff_t stridex,
+                          size_t batch,
+                          double *out,
+                          ptrdiff_t incout);
+
+/*
+ Norms of a strided batch of complex float vectors, as `safenorm_dznrm2_batch` (each
+ equal to `safenorm_scnrm2` of the vector).
+
+ # Safety
+
+ As for `safenorm_dnrm2_batch`, in complex floats for `x` and floats for `out`.
+ */
+int safenorm_scnrm2_batch(size_t n,
+                          const float *x,
+                          ptrdiff_t incx,
+                          ptrdiff_t stridex,
+                          size_t batch,
+                          float *out,
+                          ptrdiff_t incout);
+
+/*
+ Frobenius norm `sqrt(sum |a_ij|^2)` of the column-major `m x k` double matrix with
+ leading dimension `lda` (element `(i, j)` at `a[i + j*lda]`), correctly rounded.
+
+ `m == 0` or `k == 0` gives 0 without reading `a`.  Bad input gives NaN without reading
+ memory: `lda < max(1, m)` (checked first, also for an empty matrix), `a == NULL` with
+ `m*k > 0`, a span `(k-1)*lda + m` that is not addressable.  `a` need not be aligned.
+
+ # Safety
+
+ When `m > 0` and `k > 0`, the `(k-1)*lda + m` doubles from `a` must be readable.
+ */
+double safenorm_dnrm2_matrix(size_t m, size_t k, const double *a, size_t lda);
+
+/*
+ Frobenius norm of a float matrix, correctly rounded to float; as `safenorm_dnrm2_matrix`.
+
+ # Safety
+
+ When `m > 0` and `k > 0`, the `(k-1)*lda + m` floats from `a` must be readable.
+ */
+float safenorm_snrm2_matrix(size_t m, size_t k, const float *a, size_t lda);
+
+/*
+ Frobenius norm of a complex double matrix (interleaved re, im); `lda` counts complex
+ elements.  As `safenorm_dnrm2_matrix`.
+
+ # Safety
+
+ When `m > 0` and `k > 0`, the `2*((k-1)*lda + m)` doubles from `a` must be readable.
+ */
+double safenorm_dznrm2_matrix(size_t m, size_t k, const double *a, size_t lda);
+
+/*
+ Frobenius norm of a complex float matrix, correctly rounded to float; `lda` counts
+ complex elements.  As `safenorm_dnrm2_matrix`.
+
+ # Safety
+
+ When `m > 0` and `k > 0`, the `2*((k-1)*lda + m)` floats from `a` must be readable.
+ */
+float safenorm_scnrm2_matrix(size_t m, size_t k, const float *a, size_t lda);
 
 /*
  Euclidean norm of a vector of IEEE 754 binary16 values (`uint16_t` bit patterns, e.g.

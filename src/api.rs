@@ -242,7 +242,7 @@ impl ExactSumSq {
 /// The norm of a view: short paths first (inlined into the callers, so that the common
 /// short call is cheap), everything else out of line.
 #[inline(always)]
-fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
+pub(crate) fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
     let r = match v.shape() {
         Shape::F64(x) if x.len() <= SHORT_MAX => (k.small64)(x),
         Shape::F32(x) if x.len() <= SHORT32_MAX => (k.small32)(x),
@@ -288,7 +288,7 @@ fn norm_view_general<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
 }
 
 /// The rounded state, or the exact recomputation it asks for.
-fn conclude(st: &SumSq, src: &dyn ChunkSource) -> f64 {
+pub(crate) fn conclude(st: &SumSq, src: &dyn ChunkSource) -> f64 {
     let fmt = src.format();
     match finish(st, fmt) {
         Finish::Value(v) => v,
@@ -297,7 +297,7 @@ fn conclude(st: &SumSq, src: &dyn ChunkSource) -> f64 {
 }
 
 /// Adds a view to a state: the short path when it decides, else the block kernels.
-fn add_view<T: Element>(st: &mut SumSq, v: &Strided<'_, T>, k: &Kernels) {
+pub(crate) fn add_view<T: Element>(st: &mut SumSq, v: &Strided<'_, T>, k: &Kernels) {
     if let Some(p) = short_part(v, k) {
         st.add_part(p);
         return;
@@ -355,7 +355,7 @@ fn add_source(st: &mut SumSq, src: &dyn ChunkSource, k: &Kernels) {
 /// Records in the state whether the source holds a NaN and/or an infinity (called only when
 /// a kernel met one, so the common path never scans twice).
 #[cold]
-fn mark_specials(st: &mut SumSq, src: &dyn ChunkSource) {
+pub(crate) fn mark_specials(st: &mut SumSq, src: &dyn ChunkSource) {
     let (mut nan, mut inf) = (false, false);
     src.for_each_chunk(&mut |c| {
         for v in c {
@@ -367,7 +367,7 @@ fn mark_specials(st: &mut SumSq, src: &dyn ChunkSource) {
 }
 
 /// The exact norm of a source.
-fn exact(src: &dyn ChunkSource, fmt: Format) -> f64 {
+pub(crate) fn exact(src: &dyn ChunkSource, fmt: Format) -> f64 {
     let mut ex = ExactSumSq::new();
     ex.add_source(src);
     ex.rounded(fmt)

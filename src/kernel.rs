@@ -152,6 +152,8 @@ use crate::consts::{
 use crate::format::{exponent, ldexp};
 use crate::sumsq::{Part, SumSq};
 
+pub(crate) mod batch;
+
 /// Most lanes of any vector type (AVX-512: 8 binary64 lanes).
 pub(crate) const MAX_LANES: usize = 8;
 
@@ -200,6 +202,12 @@ pub(crate) trait Lanes: Arith {
     fn splat(v: f64) -> Self;
     /// Stores the lanes into `a[..N]`.
     fn to_arr(self, a: &mut [f64; MAX_LANES]);
+    /// The lanes from `a[..N]`.
+    fn from_arr(a: &[f64; MAX_LANES]) -> Self;
+    /// A hint to bring the cache line holding `p` closer (never faults, reads nothing;
+    /// `p` may point anywhere).  The batch kernels use it for rows ahead.
+    #[inline(always)]
+    fn prefetch(_p: *const u8) {}
     /// `|self|` lane-wise.
     fn abs(self) -> Self;
     /// Lane-wise maximum; where `o` is NaN the result is `self` (NaN is not propagated).
@@ -256,6 +264,10 @@ impl Lanes for f64 {
     #[inline(always)]
     fn to_arr(self, a: &mut [f64; MAX_LANES]) {
         a[0] = self;
+    }
+    #[inline(always)]
+    fn from_arr(a: &[f64; MAX_LANES]) -> Self {
+        a[0]
     }
     #[inline(always)]
     fn abs(self) -> Self {

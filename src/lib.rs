@@ -94,6 +94,7 @@
 
 mod api;
 mod arch;
+mod batch;
 mod consts;
 mod dispatch;
 mod exact;
@@ -111,6 +112,9 @@ pub use api::{
     active_isa, lassq, lassq_data, lassq_forget, norm, normalize, normalize_batch,
     normalize_source, normalize_strided, normalize_view, nrm2, nrm2_exact_source, nrm2_source,
     nrm2_view, nrm2_with_isa, Rounded,
+};
+pub use batch::{
+    batch_span, nrm2_batch, nrm2_batch_with_isa, nrm2_matrix, nrm2_matrix_with_isa, BatchError,
 };
 pub use dispatch::Isa;
 pub use half::{bf16_to_f32, f16_to_f32, BF16, F16};

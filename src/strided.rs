@@ -60,7 +60,7 @@ mod sealed {
 /// [`F16`] (IEEE binary16) and [`BF16`] (bfloat16), whose norm is a binary32.
 pub trait Element: Copy + Send + Sync + sealed::Sealed {
     /// The real type of the norm (`f64` or `f32`).
-    type Real: Copy + core::fmt::Debug + PartialEq;
+    type Real: Copy + core::fmt::Debug + PartialEq + Send + Sync;
     /// Converts a result of the driver (a binary64 holding a value of [`Element::FORMAT`],
     /// `+Inf` or NaN) to the real type, exactly.
     #[doc(hidden)]

@@ -25,6 +25,7 @@
 
 use crate::finish::Finish;
 use crate::half::{BF16, F16};
+use crate::kernel::batch::Panel;
 use crate::sumsq::{Part, SumSq};
 
 /// The kernels of one ISA, one per input shape (see the module documentation).  The block
@@ -82,6 +83,16 @@ pub(crate) struct Kernels {
     pub small_h16_part: fn(&[F16]) -> Option<Part>,
     /// The one-block sum of `small_bf16`.
     pub small_bf16_part: fn(&[BF16]) -> Option<Part>,
+    /// `Panel::count` batch panels of binary64 rows side by side (`kernel/batch.rs`): lane
+    /// `c` of panel `q` into `out[q * panel + c]`; `special[q]` gets the lanes of panel `q`
+    /// that met a NaN or an infinity (bit `c`).
+    pub batch64: fn(&[f64], Panel, &mut [SumSq], &mut [u64]),
+    /// Batch panels of binary32 rows.
+    pub batch32: fn(&[f32], Panel, &mut [SumSq], &mut [u64]),
+    /// Components per panel row of `batch64` / `batch32` (at most 64).
+    pub panel: usize,
+    /// Most panels side by side per call of `batch64` / `batch32` (`panel * group <= 256`).
+    pub group: usize,
 }
 
 /// The correctly rounded norm of a short path's sum, if its rounding test decides.
@@ -147,6 +158,10 @@ macro_rules! kernel_table {
             },
             small_h16_part: small_h16,
             small_bf16_part: small_bf16,
+            batch64,
+            batch32,
+            panel: PANEL,
+            group: GROUP,
         };
     };
     ($features:literal) => {
@@ -179,10 +194,15 @@ macro_rules! kernel_table {
             small_bf16: tramp::small_bf16,
             small_h16_part: tramp::small_h16_part,
             small_bf16_part: tramp::small_bf16_part,
+            batch64: tramp::batch64,
+            batch32: tramp::batch32,
+            panel: PANEL,
+            group: GROUP,
         };
 
         /// The `#[target_feature]` trampolines and their safe entries.
         mod tramp {
+            use $crate::kernel::batch::Panel;
             use $crate::half::{BF16, F16};
             use $crate::sumsq::{Part, SumSq};
             $crate::arch::kernel_table!(@block $features, is_available, f64s, f64);
@@ -201,6 +221,8 @@ macro_rules! kernel_table {
             $crate::arch::kernel_table!(@block $hfeatures, $havail, bf16s, BF16);
             $crate::arch::kernel_table!(@short $hfeatures, $havail, small_h16, F16, F32, small_h16_part);
             $crate::arch::kernel_table!(@short $hfeatures, $havail, small_bf16, BF16, F32, small_bf16_part);
+            $crate::arch::kernel_table!(@batch $features, batch64, f64);
+            $crate::arch::kernel_table!(@batch $features, batch32, f32);
         }
     };
     (@block $features:literal, $avail:ident, $name:ident, $t:ty) => {
@@ -217,6 +239,30 @@ macro_rules! kernel_table {
                 unsafe { tf(x, s) }
             } else {
                 ($crate::arch::scalar::KERNELS.$name)(x, s)
+            }
+        }
+    };
+    (@batch $features:literal, $name:ident, $t:ty) => {
+        pub(super) fn $name(x: &[$t], p: Panel, out: &mut [SumSq], sp: &mut [u64]) {
+            /// # Safety
+            /// The CPU must have the module's target features.
+            #[target_feature(enable = $features)]
+            unsafe fn tf(x: &[$t], p: Panel, out: &mut [SumSq], sp: &mut [u64]) {
+                super::$name(x, p, out, sp)
+            }
+            if super::is_available() {
+                // SAFETY: the CPU has this module's target features (is_available() just
+                // above), which is the only requirement of the trampoline.
+                unsafe { tf(x, p, out, sp) }
+            } else {
+                $crate::arch::batch_portable(
+                    $crate::arch::scalar::KERNELS.$name,
+                    x,
+                    p,
+                    super::PANEL,
+                    out,
+                    sp,
+                )
             }
         }
     };
@@ -263,6 +309,46 @@ pub(crate) mod aarch64;
 pub(crate) mod scalar;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod x86_64;
+
+/// Runs batch panels laid out for an ISA of panel width `panel` through the portable
+/// kernel `f` (panel width [`scalar::PANEL`]), one narrow panel at a time: the fallback of an
+/// ISA's batch entry on a CPU without that ISA.
+pub(crate) fn batch_portable<T>(
+    f: fn(&[T], Panel, &mut [SumSq], &mut [u64]),
+    x: &[T],
+    p: Panel,
+    panel: usize,
+    out: &mut [SumSq],
+    sp: &mut [u64],
+) {
+    let count = if p.width >= panel { p.count } else { 1 };
+    let width = p.width.min(panel);
+    for q in 0..count {
+        let mut bits = 0u64;
+        let mut t = 0;
+        while t < width {
+            let w = (width - t).min(scalar::PANEL);
+            let mut one = [0u64; 1];
+            let sub = Panel {
+                base: p.base + q * panel + t,
+                width: w,
+                count: 1,
+                ..p
+            };
+            f(
+                x,
+                sub,
+                out.get_mut(q * panel + t..).unwrap_or(&mut []),
+                &mut one,
+            );
+            bits |= one[0].checked_shl(t as u32).unwrap_or(0);
+            t += w;
+        }
+        if let Some(d) = sp.get_mut(q) {
+            *d = bits;
+        }
+    }
+}
 
 /// Copies `x` (at most `CH` values) into a zero-padded array: the portable way to load a
 /// partial chunk (index parities are preserved, as the remainder of `as_chunks` starts at a

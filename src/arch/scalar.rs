@@ -6,6 +6,7 @@
 
 use super::padded;
 use crate::half::{BF16, F16};
+use crate::kernel::batch::Panel;
 use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Load, SHORT_BLOCKS, SMALL_MAX,
 };
@@ -18,6 +19,24 @@ type V = f64;
 const U: usize = 4;
 /// Chunks per block.
 const M: usize = 128;
+
+/// Panels side by side per call of the batch kernels (`PANEL * GROUP <= 256` lanes).
+const GROUP: usize = 64;
+
+/// Components per panel of the batch kernels (`kernel/batch.rs`: one lane per vector).
+pub(crate) const PANEL: usize = 4;
+
+/// A panel of binary64 rows, one accumulator lane per component (`kernel/batch.rs`).
+#[inline(always)]
+fn batch64(x: &[f64], p: Panel, out: &mut [SumSq], special: &mut [u64]) {
+    kernel::batch::batch64::<V, F64s, F64sTail, U, 4, M, GROUP>(x, p, out, special)
+}
+
+/// A panel of binary32 rows (`kernel/batch.rs`).
+#[inline(always)]
+fn batch32(x: &[f32], p: Panel, out: &mut [SumSq], special: &mut [u64]) {
+    kernel::batch::batch32::<V, F32s, F32sTail, U, 4, M, GROUP>(x, p, out, special)
+}
 
 super::kernel_table!(portable);
 

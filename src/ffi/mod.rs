@@ -15,6 +15,7 @@
 use crate::format::Format;
 use crate::strided::{gather, required_len, ChunkSource, Element, Strided};
 
+pub mod batch;
 pub mod half;
 pub mod native;
 pub mod normalize;

@@ -16,11 +16,13 @@ pub const SAFENORM_ERR_NULL: c_int = 1;
 pub const SAFENORM_ERR_STRIDE: c_int = 2;
 /// `out` was NULL; nothing was computed.
 pub const SAFENORM_ERR_OUT_NULL: c_int = 3;
-/// An output overlaps the input vectors' memory (e.g. `norm` inside `x`'s span); nothing was
-/// read or written.
+/// An output overlaps the input (e.g. `norm` inside the span of `x`; batch functions: the
+/// bytes from the lowest to the highest output overlap the bytes from the lowest to the
+/// highest element read); nothing was read or written.
 pub const SAFENORM_ERR_OVERLAP: c_int = 6;
-/// The extents overflow the address space (the byte span of a whole batch, or of its
-/// outputs, does not fit `isize`); nothing was read or written.
+/// The extents overflow the address space (the bytes from the lowest to the highest element
+/// read, or written, of a whole batch do not fit `PTRDIFF_MAX`, or wrap around the end of
+/// memory); nothing was read or written.
 pub const SAFENORM_ERR_SIZE: c_int = 7;
 
 fn status(b: Bad) -> c_int {
@@ -206,16 +208,18 @@ pub extern "C" fn safenorm_strerror(status: c_int) -> *const c_char {
     let s: &'static str = match status {
         SAFENORM_OK => "ok\0",
         SAFENORM_ERR_NULL => "x is NULL while n > 0\0",
-        SAFENORM_ERR_STRIDE => "(n-1)*|incx|+1 elements are not addressable\0",
+        SAFENORM_ERR_STRIDE => {
+            "(n-1)*|incx|+1 elements are not addressable, or an invalid stride (e.g. incout == 0 with batch > 1)\0"
+        }
         SAFENORM_ERR_OUT_NULL => "out is NULL\0",
         super::state::SAFENORM_ERR_STATE => {
             "the state is NULL, not a valid safenorm state, or out of range\0"
         }
+        SAFENORM_ERR_OVERLAP => "an output overlaps the input\0",
+        SAFENORM_ERR_SIZE => "the extents overflow the address space\0",
         super::state::SAFENORM_NEED_EXACT => {
             "faithfully rounded: the bound cannot decide; the exact state gives the correctly rounded norm\0"
         }
-        SAFENORM_ERR_OVERLAP => "an output overlaps the input vectors\0",
-        SAFENORM_ERR_SIZE => "the extents overflow the address space\0",
         _ => "unknown status\0",
     };
     s.as_ptr().cast()

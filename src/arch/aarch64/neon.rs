@@ -11,6 +11,7 @@
 
 use super::super::padded;
 use crate::half::{BF16, F16};
+use crate::kernel::batch::Panel;
 use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
     SHORT_BLOCKS, SMALL_MAX,
@@ -83,6 +84,11 @@ impl Lanes for V {
     fn to_arr(self, a: &mut [f64; MAX_LANES]) {
         // SAFETY: NEON is available; `a` holds at least 2 writable values.
         unsafe { vst1q_f64(a.as_mut_ptr(), self.0) }
+    }
+    #[inline(always)]
+    fn from_arr(a: &[f64; MAX_LANES]) -> Self {
+        // SAFETY: NEON is available; `a` holds at least 2 readable values.
+        V(unsafe { vld1q_f64(a.as_ptr()) })
     }
     #[inline(always)]
     fn abs(self) -> Self {
@@ -399,6 +405,24 @@ macro_rules! small_half {
 }
 small_half!(small_h16, F16, H16s, H16sTail, load_h16);
 small_half!(small_bf16, BF16, BF16s, BF16sTail, load_bf16);
+
+/// Panels side by side per call of the batch kernels (`PANEL * GROUP <= 256` lanes).
+const GROUP: usize = 16;
+
+/// Components per panel of the batch kernels (`kernel/batch.rs`: one lane per vector).
+const PANEL: usize = CH;
+
+/// A panel of binary64 rows, one accumulator lane per component (`kernel/batch.rs`).
+#[inline(always)]
+fn batch64(x: &[f64], p: Panel, out: &mut [SumSq], special: &mut [u64]) {
+    kernel::batch::batch64::<V, F64s, F64sTail, U, CH, M, GROUP>(x, p, out, special)
+}
+
+/// A panel of binary32 rows (`kernel/batch.rs`).
+#[inline(always)]
+fn batch32(x: &[f32], p: Panel, out: &mut [SumSq], special: &mut [u64]) {
+    kernel::batch::batch32::<V, F32s, F32sTail, U, CH, M, GROUP>(x, p, out, special)
+}
 
 crate::arch::kernel_table!("neon");
 

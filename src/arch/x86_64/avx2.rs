@@ -8,6 +8,7 @@
 
 use crate::arch::padded;
 use crate::half::{BF16, F16};
+use crate::kernel::batch::Panel;
 use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
     SHORT_BLOCKS, SMALL_MAX,
@@ -87,6 +88,17 @@ impl Lanes for V {
     fn to_arr(self, a: &mut [f64; MAX_LANES]) {
         // SAFETY: AVX is available; `a` holds at least 4 writable values.
         unsafe { _mm256_storeu_pd(a.as_mut_ptr(), self.0) }
+    }
+    #[inline(always)]
+    fn prefetch(p: *const u8) {
+        // SAFETY: SSE is available; a prefetch never faults and reads nothing
+        // architecturally, whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>()) }
+    }
+    #[inline(always)]
+    fn from_arr(a: &[f64; MAX_LANES]) -> Self {
+        // SAFETY: AVX is available; `a` holds at least 4 readable values.
+        V(unsafe { _mm256_loadu_pd(a.as_ptr()) })
     }
     #[inline(always)]
     fn abs(self) -> Self {
@@ -540,6 +552,67 @@ small_half!(small_h16, F16, H16s, H16sTail, load_h16);
 small_half!(small_bf16, BF16, BF16s, BF16sTail, load_bf16);
 
 crate::arch::kernel_table!("avx2,fma", "avx2,fma,f16c", is_available_half);
+/// Accumulators of the batch kernels: 8 (32 lanes per row, four cache lines of binary64),
+/// twice the `U` of the single-vector kernels, so that each row step brings more bytes.
+const UB: usize = 8;
+
+/// Components per panel of the batch kernels (`kernel/batch.rs`: one lane per vector).
+const PANEL: usize = 4 * UB;
+
+/// Panels side by side per call of the batch kernels (`PANEL * GROUP <= 256` lanes).
+const GROUP: usize = 8;
+
+/// Batch rows: `UB` vectors from `PANEL` consecutive binary64 values, and the partial rows.
+struct BatchF64;
+impl Load<V, UB> for BatchF64 {
+    type Item<'a> = [f64; PANEL];
+    #[inline(always)]
+    fn load(c: &[f64; PANEL]) -> [V; UB] {
+        let p = c.as_ptr();
+        // SAFETY: AVX is available; lane group u reads c[4u..4u + 4], inside the array.
+        unrolled!(|u| V(unsafe { _mm256_loadu_pd(p.add(4 * u)) }))
+    }
+}
+struct BatchF64Tail;
+impl Load<V, UB> for BatchF64Tail {
+    type Item<'a> = &'a [f64];
+    #[inline(always)]
+    fn load(t: &&[f64]) -> [V; UB] {
+        unrolled!(|u| V(mload_pd(t, 4 * u)))
+    }
+}
+
+/// Batch rows of binary32 values, widened.
+struct BatchF32;
+impl Load<V, UB> for BatchF32 {
+    type Item<'a> = [f32; PANEL];
+    #[inline(always)]
+    fn load(c: &[f32; PANEL]) -> [V; UB] {
+        let p = c.as_ptr();
+        // SAFETY: AVX is available; lane group u reads c[4u..4u + 4], inside the array.
+        unrolled!(|u| V(unsafe { _mm256_cvtps_pd(_mm_loadu_ps(p.add(4 * u))) }))
+    }
+}
+struct BatchF32Tail;
+impl Load<V, UB> for BatchF32Tail {
+    type Item<'a> = &'a [f32];
+    #[inline(always)]
+    fn load(t: &&[f32]) -> [V; UB] {
+        unrolled!(|u| V(mload_ps4(t, 4 * u)))
+    }
+}
+
+/// A panel of binary64 rows, one accumulator lane per component (`kernel/batch.rs`).
+#[inline(always)]
+fn batch64(x: &[f64], p: Panel, out: &mut [SumSq], special: &mut [u64]) {
+    kernel::batch::batch64::<V, BatchF64, BatchF64Tail, UB, PANEL, M, GROUP>(x, p, out, special)
+}
+
+/// A panel of binary32 rows (`kernel/batch.rs`).
+#[inline(always)]
+fn batch32(x: &[f32], p: Panel, out: &mut [SumSq], special: &mut [u64]) {
+    kernel::batch::batch32::<V, BatchF32, BatchF32Tail, UB, PANEL, M, GROUP>(x, p, out, special)
+}
 
 /// The one-block paths of the strided shapes (`None` beyond `SHORT_BLOCKS` blocks).  For
 /// binary64 the slice length is passed as the component count: an upper bound, which only
