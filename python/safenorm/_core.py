@@ -270,7 +270,7 @@ def normalize(x, axis=-1):
     """
     a, k = prepare(x)
     orig = a.dtype
-    if k.normalize_batch is None:  # half precision: through binary32
+    if k.half:  # half precision: through binary32
         k = KINDS[np.dtype(np.float32)]
         w = np.array(a, dtype=np.float32, order="C", copy=True)
     else:

@@ -118,9 +118,10 @@ class Kind:
         self.add = _bind("safenorm_sumsq_add_%s" % state, ctypes.c_int, [_P, _Z, _P, _I])
         self.xadd = _bind("safenorm_exact_sumsq_add_%s" % state, ctypes.c_int,
                           [_P, _Z, _P, _I])
-        self.normalize_batch = (_bind("safenorm_%snormalize_batch" % short, ctypes.c_int,
-                                      [_Z, _P, _I, _I, _Z, _P, _I])
-                                if dtype.kind in "fc" and dtype.itemsize >= 4 else None)
+        self.half = dtype.itemsize == 2   # float16, bfloat16: no normalize routines
+        self.normalize_batch = (None if self.half else
+                                _bind("safenorm_%snormalize_batch" % short, ctypes.c_int,
+                                      [_Z, _P, _I, _I, _Z, _P, _I]))
         # the dtype whose routines this kind's data are widened to for a float64 result
         self.wide = wide
 
