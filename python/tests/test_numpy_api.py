@@ -179,10 +179,17 @@ def test_near_ties_every_axis():
             rows.append((t + [0.0] * 8)[:8])
         a = np.array(rows, dtype=dt)
         a[1, 7] = 1.0 / 8 if dt is np.float64 else 2.0**-20   # near tie
-        for v in (a, np.asfortranarray(a), a[::-1, ::-1]):
+        gaps = np.full((4, 17), np.nan, dtype=dt)   # odd row length: rows do not merge
+        gaps[:, :16:2] = a
+        # contiguous (vector), Fortran (matrix routine), reversed, no unit stride (states)
+        for v in (a, np.asfortranarray(a), a[::-1, ::-1], gaps[:, :16:2], gaps[::-1, :16:2].T):
             for i, g in enumerate(safenorm.norm(v, axis=1)):
                 check_value(g, exact_norm([float(x) for x in v[i]], fmt))
             check_value(safenorm.norm(v), exact_norm(parts(v), fmt))
+        for row in a:  # one (near-)tie laid out as a 2 x 4 view without a unit stride
+            g = np.full((2, 11), np.nan, dtype=dt)
+            g[:, :8:2] = row.reshape(2, 4)
+            check_value(safenorm.norm(g[:, :8:2]), exact_norm([float(x) for x in row], fmt))
         three = np.stack([a, a[::-1]], axis=1)  # (4, 2, 8)
         got = safenorm.norm(three, axis=(0, 2))
         for j in range(2):
