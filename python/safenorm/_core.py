@@ -230,7 +230,14 @@ def norm(x, axis=None, keepdims=False):
     axes = _axes(axis, nd)
     dims = layout(a)
     keep = [i for i in range(nd) if i not in axes]
-    out = np.empty([a.shape[i] for i in keep], dtype=k.rtype)
+    # The output's memory follows the input's order of the kept axes (numpy's order="K"),
+    # so that axes which continue each other in the input do so in the output too and
+    # merge into one batch (a Fortran-ordered input is then one call, like a C one).
+    perm = sorted(range(len(keep)), key=lambda j: -abs(dims[keep[j]][1]))
+    inv = [0] * len(perm)
+    for pos, j in enumerate(perm):
+        inv[j] = pos
+    out = np.empty([a.shape[keep[j]] for j in perm], dtype=k.rtype).transpose(inv)
     nred = 1
     for i in axes:
         nred *= a.shape[i]
@@ -240,7 +247,7 @@ def norm(x, axis=None, keepdims=False):
         base, red = flip(a.ctypes.data, [dims[i] for i in axes], item)
         red = collapse_sorted(red)
         ostr = [s // out.itemsize for s in out.strides]
-        others = [(dims[i][0], dims[i][1], ostr[j]) for j, i in enumerate(keep)]
+        others = [(dims[keep[j]][0], dims[keep[j]][1], ostr[j]) for j in perm]
         if len(red) <= 1:
             n, s = red[0] if red else (1, 1)
             batched(need(k.batch, "safenorm_%snrm2_batch" % k.short), "nrm2_batch",
@@ -248,7 +255,7 @@ def norm(x, axis=None, keepdims=False):
         else:
             # two axes that are not one run: one Frobenius norm per matrix
             for idx in np.ndindex(*out.shape):
-                off = sum(i * s for i, (_, s, _) in zip(idx, others))
+                off = sum(i * dims[keep[j]][1] for j, i in enumerate(idx))
                 out[idx] = norm_all(k, base + off * item, red)
     if keepdims:
         out = out.reshape([1 if i in axes else a.shape[i] for i in range(nd)])

@@ -345,6 +345,12 @@ def test_one_batch_call_when_the_batch_axes_collapse(monkeypatch):
     calls.clear()
     safenorm.norm(a, axis=0)                              # columns: one call, 38400 vectors
     assert len(calls) == 1 and calls[0][4] == 50 * 768 and calls[0][3] == 1
+    f = np.asfortranarray(a)
+    for ax in (0, 2):                                     # Fortran order: also one call
+        calls.clear()
+        got = safenorm.norm(f, axis=ax)
+        assert len(calls) == 1 and calls[0][4] == a.size // a.shape[ax]
+        assert np.array_equal(got, safenorm.norm(a, axis=ax))
 
 
 # ---------------------------------------------------------------- normalize
