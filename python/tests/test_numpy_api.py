@@ -526,3 +526,15 @@ def test_installed_package_is_imported():
     assert not pkg.startswith(repo + os.sep), pkg
     assert "SAFENORM_LIB" not in os.environ
     assert safenorm.library_path == os.path.join(pkg, "libsafenorm.so")
+
+
+def test_safenorm_lib_overrides(tmp_path):
+    import shutil
+    lib = tmp_path / "libcopy.so"
+    shutil.copy(safenorm.library_path, lib)
+    env = dict(os.environ, SAFENORM_LIB=str(lib),
+               PYTHONPATH=os.path.dirname(os.path.dirname(safenorm.__file__)))
+    r = subprocess.run([sys.executable, "-c", "import safenorm; print(safenorm.library_path)"],
+                       cwd=str(tmp_path), env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == str(lib)
