@@ -96,8 +96,8 @@ def vector(k, n, address, inc):
     """Norm of one strided vector (safenorm_?nrm2_checked; half: safenorm_hnrm2 /
     safenorm_bfnrm2, whose arguments are valid here by construction)."""
     inc = inc if n > 1 else 1
-    if k.plain is not None:
-        return k.plain(n, address, inc)
+    if k.half:
+        return need(k.plain, "safenorm_%snrm2" % k.short)(n, address, inc)
     out = k.ctype(0)
     check(need(k.checked, "safenorm_%snrm2_checked" % k.short)(
         n, address, inc, ctypes.addressof(out)), "nrm2_checked")
