@@ -1,8 +1,17 @@
-"""safenorm for Python: correctly rounded Euclidean norms of numpy vectors, through ctypes.
+"""safenorm for Python: correctly rounded Euclidean norms of numpy arrays, through ctypes.
 
     >>> import numpy as np, safenorm
-    >>> safenorm.nrm2(np.array([3e300, 4e300]))          # the naive formula overflows
+    >>> safenorm.norm(np.array([3e300, 4e300]))             # the naive formula overflows
     np.float64(5e+300)
+    >>> safenorm.norm(np.arange(6.0).reshape(2, 3), axis=1)  # numpy.linalg.norm's API
+    array([2.23606798, 7.07106781])
+
+* ``norm(x, axis=None, keepdims=False)``: numpy.linalg.norm for ord=None, any ndim, read in
+  place (see its docstring);
+* ``normalize(x, axis=-1)``: a new array x / ||x|| along axis;
+* ``SumSq`` / ``ExactSumSq``: mergeable, picklable sum-of-squares states for data in
+  pieces (threads, processes, Dask chunks); ``NeedExact``;
+* ``nrm2(x)``: the strict 1-D function of the first binding (kept).
 
 ``nrm2(x)`` takes a 1-D ``numpy.ndarray`` of dtype float32, float64, complex64 or
 complex128 -- any 1-D view: contiguous, strided (``x[::3]``), negative-stride
@@ -21,9 +30,8 @@ Refused, with an exception and never a crash:
     the dtype) -> ``TypeError``;
   * any other dtype (integers, float16, longdouble, object, ...) -> ``TypeError``;
   * ``ndim != 1`` -> ``ValueError``.  Multi-dimensional input is refused rather than
-    flattened, so a matrix is never silently treated as a vector: for the Frobenius norm
-    pass ``a.reshape(-1)`` (a copy if ``a`` is not contiguous; the values, hence the norm,
-    are the same).
+    flattened, so a matrix is never silently treated as a vector: use ``norm(a)`` (all
+    elements, read in place) or ``norm(a, axis=...)``.
 
 Exact conversions are made where numpy's layout cannot be described to the library: a
 non-native byte order, or a byte stride that is not a multiple of the element size
@@ -33,97 +41,47 @@ The library is found, in this order: the environment variable ``SAFENORM_LIB`` (
 ``libsafenorm.so``); a ``libsafenorm.so`` beside this file; the build tree of the
 repository this package sits in (``target/release/libsafenorm.so``); the system loader
 (``ctypes.util.find_library("safenorm")``, e.g. after ``cmake --install`` to a standard
-prefix).  Errors that the C library reports through its ``_checked`` functions become
+prefix).  ``pip install ./python`` builds the library with cargo and installs it beside
+the package, so an installed package needs no ``SAFENORM_LIB``.  Errors that the C library reports through its ``_checked`` functions become
 ``ValueError`` with its message.
 """
 import ctypes
-import ctypes.util
-import os
 
 import numpy as np
 
-__all__ = ["nrm2", "version", "active_kernel", "library_path", "SafenormError"]
+from . import _lib
+from ._core import SafenormError, norm, normalize
+from ._lib import library_path
+from ._state import ExactSumSq, NeedExact, SumSq
 
+__all__ = ["norm", "normalize", "SumSq", "ExactSumSq", "NeedExact", "nrm2", "version",
+           "active_kernel", "library_path", "SafenormError"]
 
-class SafenormError(ValueError):
-    """A status other than SAFENORM_OK from the C library's ``_checked`` functions."""
-
-
-def _candidates():
-    env = os.environ.get("SAFENORM_LIB")
-    if env:
-        # An explicit choice: use it or fail, never fall back silently.
-        return [("SAFENORM_LIB", env)]
-    here = os.path.dirname(os.path.abspath(__file__))
-    out = [("beside the package", os.path.join(here, "libsafenorm.so"))]
-    repo = os.path.dirname(os.path.dirname(here))
-    out.append(("build tree", os.path.join(repo, "target", "release", "libsafenorm.so")))
-    found = ctypes.util.find_library("safenorm")
-    if found:
-        out.append(("system loader", found))
-    return out
-
-
-def _load():
-    tried = []
-    for how, path in _candidates():
-        if how in ("beside the package", "build tree") and not os.path.exists(path):
-            tried.append("%s: %s (absent)" % (how, path))
-            continue
-        try:
-            return ctypes.CDLL(path), path
-        except OSError as e:
-            if how == "SAFENORM_LIB":
-                raise ImportError("safenorm: SAFENORM_LIB=%r cannot be loaded: %s" % (path, e))
-            tried.append("%s: %s (%s)" % (how, path, e))
-    raise ImportError(
-        "safenorm: libsafenorm.so not found; set SAFENORM_LIB=/path/to/libsafenorm.so "
-        "(tried: %s; system loader: not found)" % "; ".join(tried))
-
-
-_lib, library_path = _load()
-
-_lib.safenorm_version.restype = ctypes.c_char_p
-_lib.safenorm_version.argtypes = []
-_lib.safenorm_active_kernel.restype = ctypes.c_char_p
-_lib.safenorm_active_kernel.argtypes = []
-_lib.safenorm_strerror.restype = ctypes.c_char_p
-_lib.safenorm_strerror.argtypes = [ctypes.c_int]
+_lib_handle = _lib.lib
 
 # dtype -> (checked C function, C type of the result, numpy result type)
-_ROUTINES = {}
-for _dt, _name, _ct, _rt in (
-    (np.dtype(np.float64), "safenorm_dnrm2_checked", ctypes.c_double, np.float64),
-    (np.dtype(np.float32), "safenorm_snrm2_checked", ctypes.c_float, np.float32),
-    (np.dtype(np.complex128), "safenorm_dznrm2_checked", ctypes.c_double, np.float64),
-    (np.dtype(np.complex64), "safenorm_scnrm2_checked", ctypes.c_float, np.float32),
-):
-    _fn = getattr(_lib, _name)
-    # int f(size_t n, const T *x, ptrdiff_t incx, T *out)
-    _fn.argtypes = [ctypes.c_size_t, ctypes.c_void_p, ctypes.c_ssize_t, ctypes.POINTER(_ct)]
-    _fn.restype = ctypes.c_int
-    _ROUTINES[_dt] = (_fn, _ct, _rt)
-del _dt, _name, _ct, _rt, _fn
+_ROUTINES = {dt: (k.checked, k.ctype, k.rtype.type)
+             for dt, k in _lib.KINDS.items() if k.checked is not None}
 
 
 def version():
     """The library's version string, e.g. ``"0.1.0"``."""
-    return _lib.safenorm_version().decode()
+    return _lib_handle.safenorm_version().decode()
 
 
 def active_kernel():
     """The kernel the library chose for this CPU (``"scalar"``, ``"avx2"``, ...)."""
-    return _lib.safenorm_active_kernel().decode()
+    return _lib_handle.safenorm_active_kernel().decode()
 
 
 def _call(dtype, n, address, incx):
     """Calls the ``_checked`` routine for ``dtype``; raises SafenormError on a bad status."""
     fn, ctype, rtype = _ROUTINES[dtype]
     out = ctype(0)
-    status = fn(n, address, incx, ctypes.byref(out))
+    status = fn(n, address, incx, ctypes.addressof(out))
     if status != 0:
         raise SafenormError("safenorm: %s (status %d)"
-                            % (_lib.safenorm_strerror(status).decode(), status))
+                            % (_lib_handle.safenorm_strerror(status).decode(), status))
     return rtype(out.value)
 
 

@@ -79,3 +79,39 @@ def tie_decomposition(m):
         xs.append(float(a))
         r -= a * a
     return xs
+
+
+def exact_quotients(values, fmt="binary64", slack=2.0**-20):
+    """For finite real components (complex: re and im parts) of a vector that is not all
+    zero: per component x_i, the set of acceptable roundings of x_i / ||x|| (exact norm) in
+    fmt -- the correctly rounded quotient, and also its other neighbour when the exact
+    quotient lies within `slack` ulp of a rounding midpoint (the library's normalize
+    promises 0.5 + 2^-26 ulp).  Exact rational arithmetic: |q| = |X| / sqrt(s) with
+    X = x * 2^1074 and s the sum of squares in units of 2^-2148."""
+    from fractions import Fraction
+    p, emin, _ = FORMATS[fmt]
+    xs = [to_units(v) for v in values]
+    s = sum(x * x for x in xs)
+    assert s > 0
+    out = []
+    for x, v in zip(xs, values):
+        if x == 0:
+            out.append({0.0})
+            continue
+        t = Fraction(x * x, s)                       # q^2, 0 < q <= 1
+        k = t.numerator.bit_length() - t.denominator.bit_length()
+        if Fraction(2) ** k > t:
+            k -= 1                                   # 2^k <= t < 2^(k+1)
+        e = k // 2                                   # 2^e <= |q| < 2^(e+1)
+        qexp = max(e, emin) - (p - 1)
+        big = t / Fraction(2) ** (2 * qexp)          # (|q| / quantum)^2
+        m0 = math.isqrt(big.numerator // big.denominator)
+        mid = Fraction(2 * m0 + 1, 2)
+        m = m0 + 1 if big > mid * mid else m0        # exact ties cannot occur off zero
+        cands = {m}
+        lo, hi = mid - Fraction(slack), mid + Fraction(slack)
+        if lo * lo < big < hi * hi:
+            cands = {m0, m0 + 1}
+        sign = -1.0 if v < 0 else 1.0
+        out.append({sign * math.ldexp(float(c), qexp) for c in cands})
+    return out
