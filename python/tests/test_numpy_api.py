@@ -523,7 +523,9 @@ def test_dask_example():
 def test_installed_package_is_imported():
     repo = os.path.abspath(os.path.join(HERE, "..", ".."))
     pkg = os.path.dirname(os.path.abspath(safenorm.__file__))
-    assert not pkg.startswith(repo + os.sep), pkg
+    # the installed copy (site-packages of the venv, which may itself lie under build/), not python/
+    assert not pkg.startswith(os.path.join(repo, "python") + os.sep), pkg
+    assert "site-packages" in pkg, pkg
     assert "SAFENORM_LIB" not in os.environ
     assert safenorm.library_path == os.path.join(pkg, "libsafenorm.so")
 
