@@ -10,7 +10,8 @@
 
 use crate::arch::Kernels;
 use crate::dispatch::{self, Isa};
-use crate::finish::{finish, Finish};
+use crate::fenv::{self, Dir};
+use crate::finish::{finish, round_part, Finish};
 use crate::format::{Format, F32, F64};
 use crate::kernel::{SHORT32_MAX, SHORT_MAX};
 use crate::strided::{ChunkSource, Element, Shape, Strided, ViewError};
@@ -32,30 +33,36 @@ pub fn nrm2<T: Element>(x: &[T], n: usize, incx: isize) -> Result<T::Real, ViewE
 }
 
 /// The norm of a checked strided view, with the dispatched kernel.
+///
+/// Correctly rounded in the caller's rounding mode, unaffected by flush-to-zero, and raising
+/// no floating-point exception flag (README, "The floating-point environment").
 #[inline]
 pub fn nrm2_view<T: Element>(v: &Strided<'_, T>) -> T::Real {
-    T::real(norm_view(v, dispatch::active_kernels()))
+    fenv::with_env(|dir| T::real(norm_view(v, dispatch::active_kernels(), dir)))
 }
 
 /// The norm of a view computed by one given ISA path (for tests and benchmarks), or `None`
 /// when this CPU cannot run it.  The result is bitwise the same for every path.
 pub fn nrm2_with_isa<T: Element>(v: &Strided<'_, T>, isa: Isa) -> Option<T::Real> {
-    Some(T::real(norm_view(v, isa.kernels()?)))
+    let k = isa.kernels()?;
+    Some(fenv::with_env(|dir| T::real(norm_view(v, k, dir))))
 }
 
 /// The norm of any chunk source, rounded to its format and returned as a binary64 (for
 /// binary32 sources the value is exactly representable in binary32, or `+Inf`, or NaN).
 pub fn nrm2_source(src: &dyn ChunkSource) -> f64 {
     let k = dispatch::active_kernels();
-    let mut st = SumSq::new();
-    add_source(&mut st, src, k);
-    conclude(&st, src)
+    fenv::with_env(|dir| {
+        let mut st = SumSq::new();
+        add_source(&mut st, src, k);
+        conclude(&st, src, dir)
+    })
 }
 
 /// The same, without the fast path: the exact sum of squares and its correctly rounded
 /// square root.  Slow; meant for tests and for checking the fast path.
 pub fn nrm2_exact_source(src: &dyn ChunkSource) -> f64 {
-    exact(src, src.format())
+    fenv::with_env(|dir| exact(src, src.format(), dir))
 }
 
 /// The path in use by this process.
@@ -107,7 +114,8 @@ impl SumSq {
     /// Adds the squares of the elements of a strided view (`incx == 0` adds `n` copies of
     /// `x[0]`).  Long views are split over threads (`threads.rs`).
     pub fn add_view<T: Element>(&mut self, v: &Strided<'_, T>) {
-        add_view(self, v, dispatch::active_kernels());
+        let k = dispatch::active_kernels();
+        fenv::with_env(|_| add_view(self, v, k));
     }
 
     /// As [`SumSq::add_view`] with one given ISA path (for tests); `false` (nothing added)
@@ -115,7 +123,7 @@ impl SumSq {
     pub fn add_view_with_isa<T: Element>(&mut self, v: &Strided<'_, T>, isa: Isa) -> bool {
         match isa.kernels() {
             Some(k) => {
-                add_view(self, v, k);
+                fenv::with_env(|_| add_view(self, v, k));
                 true
             }
             None => false,
@@ -125,21 +133,23 @@ impl SumSq {
     /// Adds the squares of any chunk source (the C adapters' misaligned data).
     #[doc(hidden)]
     pub fn add_source(&mut self, src: &dyn ChunkSource) {
-        add_source(self, src, dispatch::active_kernels());
+        let k = dispatch::active_kernels();
+        fenv::with_env(|_| add_source(self, src, k));
     }
 
-    /// The norm rounded to binary64 (NaN if a NaN was added; else `+Inf` if an infinity
-    /// was, or if the norm exceeds the largest finite value).
+    /// The norm rounded to binary64 in the caller's rounding mode (NaN if a NaN was added;
+    /// else `+Inf` if an infinity was; a norm above the largest finite value gives `+Inf`,
+    /// or that largest value when rounding downward or toward zero).
     pub fn result_f64(&self) -> Rounded<f64> {
-        rounded(finish(self, F64))
+        fenv::with_env(|dir| rounded(finish(self, F64, dir)))
     }
 
-    /// The norm rounded to binary32.
+    /// The norm rounded to binary32 in the caller's rounding mode.
     pub fn result_f32(&self) -> Rounded<f32> {
-        match rounded(finish(self, F32)) {
+        fenv::with_env(|dir| match rounded(finish(self, F32, dir)) {
             Rounded::Correct(v) => Rounded::Correct(v as f32),
             Rounded::NeedExact(v) => Rounded::NeedExact(v as f32),
-        }
+        })
     }
 }
 
@@ -157,6 +167,11 @@ impl ExactSumSq {
     /// Adds the squares of any chunk source.
     #[doc(hidden)]
     pub fn add_source(&mut self, src: &dyn ChunkSource) {
+        fenv::with_env(|_| self.add_source_in_env(src));
+    }
+
+    /// [`ExactSumSq::add_source`] inside a caller's guard.
+    fn add_source_in_env(&mut self, src: &dyn ChunkSource) {
         if let Some((parts, count)) = src.repeated() {
             for p in parts {
                 self.add_value_times(p, count);
@@ -170,31 +185,35 @@ impl ExactSumSq {
         });
     }
 
-    /// The correctly rounded norm in binary64.
+    /// The norm correctly rounded to binary64 in the caller's rounding mode.
     pub fn result_f64(&self) -> f64 {
-        self.rounded(F64)
+        fenv::with_env(|dir| self.rounded(F64, dir))
     }
 
-    /// The correctly rounded norm in binary32.
+    /// The norm correctly rounded to binary32 in the caller's rounding mode.
     pub fn result_f32(&self) -> f32 {
-        self.rounded(F32) as f32
+        fenv::with_env(|dir| self.rounded(F32, dir) as f32)
     }
 
-    fn rounded(&self, fmt: Format) -> f64 {
+    fn rounded(&self, fmt: Format, dir: Dir) -> f64 {
         if self.nan {
             f64::NAN
         } else if self.inf {
             f64::INFINITY
         } else {
-            self.sum.sqrt_rounded(fmt)
+            self.sum.sqrt_rounded(fmt, dir)
         }
     }
 }
 
 /// The norm of a view: short paths first (inlined into the callers, so that the common
-/// short call is cheap), everything else out of line.
+/// short call is cheap), everything else out of line.  The short paths round to nearest
+/// inside the ISA's functions; other rounding directions take [`norm_view_directed`].
 #[inline(always)]
-fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
+fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels, dir: Dir) -> f64 {
+    if dir != Dir::Nearest {
+        return norm_view_directed(v, k, dir);
+    }
     let r = match v.shape() {
         Shape::F64(x) if x.len() <= SHORT_MAX => (k.small64)(x),
         Shape::F32(x) if x.len() <= SHORT32_MAX => (k.small32)(x),
@@ -206,8 +225,21 @@ fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
     };
     match r {
         Some(r) => r,
-        None => norm_view_general(v, k),
+        None => norm_view_general(v, k, Dir::Nearest),
     }
+}
+
+/// The norm of a view rounded upward or downward: the one-block sum of a short path (if it
+/// decides) rounded by `finish.rs` in that direction, else the general path.
+#[inline(never)]
+fn norm_view_directed<T: Element>(v: &Strided<'_, T>, k: &Kernels, dir: Dir) -> f64 {
+    if let Some(p) = short_part(v, k) {
+        return match round_part::<false>(p, T::FORMAT, dir) {
+            Finish::Value(r) => r,
+            Finish::NeedExact(_) => exact(v, T::FORMAT, dir),
+        };
+    }
+    norm_view_general(v, k, dir)
 }
 
 /// The one-block sum of a short view, if its short path decides.
@@ -226,21 +258,21 @@ fn short_part<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> Option<crate::sums
 /// The general path: the view's data into a state through the block kernels (split over
 /// threads when long), rounded once, recomputed exactly when the bound cannot decide.
 #[inline(never)]
-fn norm_view_general<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
+fn norm_view_general<T: Element>(v: &Strided<'_, T>, k: &Kernels, dir: Dir) -> f64 {
     if v.repeated().is_some() {
-        return exact(v, T::FORMAT);
+        return exact(v, T::FORMAT, dir);
     }
     let mut st = SumSq::new();
     add_blocks(&mut st, v, k);
-    conclude(&st, v)
+    conclude(&st, v, dir)
 }
 
 /// The rounded state, or the exact recomputation it asks for.
-fn conclude(st: &SumSq, src: &dyn ChunkSource) -> f64 {
+fn conclude(st: &SumSq, src: &dyn ChunkSource, dir: Dir) -> f64 {
     let fmt = src.format();
-    match finish(st, fmt) {
+    match finish(st, fmt, dir) {
         Finish::Value(v) => v,
-        Finish::NeedExact(_) => exact(src, fmt),
+        Finish::NeedExact(_) => exact(src, fmt, dir),
     }
 }
 
@@ -286,7 +318,7 @@ fn add_source(st: &mut SumSq, src: &dyn ChunkSource, k: &Kernels) {
     if src.repeated().is_some() {
         // `n x0^2`, computed exactly, then added as a double-double with a tiny bound.
         let mut ex = ExactSumSq::new();
-        ex.add_source(src);
+        ex.add_source_in_env(src);
         st.mark(ex.nan, ex.inf);
         ex.sum.add_to_state(st);
         return;
@@ -312,9 +344,9 @@ fn mark_specials(st: &mut SumSq, src: &dyn ChunkSource) {
     st.mark(nan, inf);
 }
 
-/// The exact norm of a source.
-fn exact(src: &dyn ChunkSource, fmt: Format) -> f64 {
+/// The exact norm of a source, rounded in the direction `dir`.
+fn exact(src: &dyn ChunkSource, fmt: Format, dir: Dir) -> f64 {
     let mut ex = ExactSumSq::new();
-    ex.add_source(src);
-    ex.rounded(fmt)
+    ex.add_source_in_env(src);
+    ex.rounded(fmt, dir)
 }

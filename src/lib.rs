@@ -79,6 +79,7 @@ mod arch;
 mod consts;
 mod dispatch;
 mod exact;
+mod fenv;
 pub mod ffi;
 mod finish;
 mod format;
@@ -95,5 +96,9 @@ pub use strided::{required_len, ChunkSource, Element, Strided, ViewError};
 pub use sumsq::{ExactSumSq, StateError, SumSq, EXACT_SUMSQ_BYTES, SUMSQ_BYTES};
 pub use threads::{num_threads, set_num_threads, MAX_THREADS, PAR_MIN};
 
+#[doc(hidden)]
+pub use arch::fenv_testing as __fenv;
+#[doc(hidden)]
+pub use format::Dir;
 #[doc(hidden)]
 pub use format::{Format, F32 as FORMAT_F32, F64 as FORMAT_F64};

@@ -1,2 +1,3 @@
 //! aarch64 kernels: NEON (Advanced SIMD, always present on aarch64 Linux).
+pub(crate) mod fenv;
 pub(crate) mod neon;
