@@ -35,6 +35,19 @@
 //! general grid (subnormal and overflowing results), else the state cannot decide: [`Finish::NeedExact`] with a faithful value, and the caller
 //! recomputes exactly (the exact state of `sumsq.rs`).
 //!
+//! # Rounding direction
+//!
+//! Every rounding here takes the caller's rounding direction ([`Dir`], read by `fenv.rs`).
+//! To nearest, the tests above run unchanged.  Upward and downward (toward zero is downward
+//! for a norm), the short tests are skipped and [`round_dd`] runs with the grid points as
+//! boundaries instead of the midpoints: the result is decided when the interval of possible
+//! exact roots lies strictly between two adjacent grid points, which proves that the exact
+//! root is not representable (its rounding is then the lower or the upper point); an exact
+//! root (a perfect square) or an interval touching a grid point goes to the exact path,
+//! whose comparison of the exact sum with the squared grid point decides (`exact.rs`).
+//! Binary32 results are rounded directly on the binary32 grid.  Above the largest finite
+//! value: `+Inf` upward, the largest finite value downward.
+//!
 #![forbid(unsafe_code)]
 
 use crate::consts::{

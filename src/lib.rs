@@ -23,6 +23,14 @@
 //!   otherwise any infinity gives `+Inf`; a finite vector whose true norm exceeds the largest
 //!   finite value gives `+Inf`; every other input gives a finite, correctly rounded result.
 //!
+//! ## Floating-point environment
+//!
+//! The caller's environment is input (`fenv.rs`): flush-to-zero, denormals-are-zero and
+//! enabled traps change no result; under a directed rounding mode every result is the exact
+//! norm correctly rounded in that mode (above the largest finite value: `+Inf` upward, the
+//! largest finite value downward and toward zero); the caller's control word and exception
+//! flags are exactly restored after every call (the library raises no flag).
+//!
 //! ## Algorithm
 //!
 //! Every path adds the data to one sum-of-squares state ([`SumSq`], `sumsq.rs`): a fast
