@@ -1,5 +1,5 @@
 //! Targets whose floating-point environment this library does not access (neither x86_64
-//! nor aarch64): the default environment (round to nearest, no flushing, no traps) is
+//! nor aarch64, and Miri, which cannot run inline assembly): the default environment (round to nearest, no flushing, no traps) is
 //! assumed and nothing is read or written.
 #![forbid(unsafe_code)]
 
