@@ -36,7 +36,7 @@ pub(crate) fn current() -> Env {
 pub(crate) fn set_kernel(_caller: Env) {}
 /// Nothing to do.
 #[inline(always)]
-pub(crate) fn restore(_caller: Env) {}
+pub(crate) fn leave(_caller: Env) {}
 /// Nothing to do (tests).
 pub(crate) fn set_raw(_w: u64) {}
 /// 0 (tests).

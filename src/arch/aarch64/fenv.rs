@@ -98,13 +98,16 @@ pub(crate) fn set_kernel(_caller: Env) {
     write_fpcr(0);
 }
 
-/// Puts back the caller's FPCR (if it was changed) and FPSR.
+/// Puts back the caller's FPCR (if the library changed it) and FPSR (if the library's
+/// arithmetic raised a flag): reading them is cheap, writing FPCR may not be.
 #[inline(always)]
-pub(crate) fn restore(caller: Env) {
-    if read_fpcr() != caller.fpcr {
+pub(crate) fn leave(caller: Env) {
+    if !caller.is_kernel() {
         write_fpcr(caller.fpcr);
     }
-    write_fpsr(caller.fpsr);
+    if read_fpsr() != caller.fpsr {
+        write_fpsr(caller.fpsr);
+    }
 }
 
 /// Writes raw words (tests): FPCR from the high half, FPSR from the low half.

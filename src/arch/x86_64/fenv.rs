@@ -9,7 +9,7 @@
 //! flushes; Rust code is compiled for the default environment (nearest, no flushing, all
 //! exceptions masked).  The guard of `fenv.rs` installs exactly that environment
 //! ([`set_kernel`]) before the library computes and puts the caller's word back
-//! ([`restore`]) after it, so each write only moves between the caller's environment and
+//! ([`leave`]) after it, so each write only moves between the caller's environment and
 //! the default one.
 
 use crate::format::Dir;
@@ -82,9 +82,10 @@ pub(crate) fn set_kernel(caller: Env) {
     write((caller.0 & FLAGS) | KERNEL_CONTROL);
 }
 
-/// Puts back the caller's word (control bits and flags, exactly).
+/// Puts back the caller's word (control bits and flags, exactly), unconditionally: reading
+/// MXCSR to find out whether anything changed costs more than this write (`crate::fenv`).
 #[inline(always)]
-pub(crate) fn restore(caller: Env) {
+pub(crate) fn leave(caller: Env) {
     write(caller.0);
 }
 
