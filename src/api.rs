@@ -59,6 +59,18 @@ pub fn nrm2_source(src: &dyn ChunkSource) -> f64 {
     })
 }
 
+/// [`nrm2_source`] converted to the real type of `T` inside the environment guard (the C
+/// adapters' misaligned data: no conversion may run in the caller's environment).
+#[doc(hidden)]
+pub fn nrm2_source_real<T: Element>(src: &dyn ChunkSource) -> T::Real {
+    let k = dispatch::active_kernels();
+    fenv::with_env(|dir| {
+        let mut st = SumSq::new();
+        add_source(&mut st, src, k);
+        T::real(conclude(&st, src, dir))
+    })
+}
+
 /// The same, without the fast path: the exact sum of squares and its correctly rounded
 /// square root.  Slow; meant for tests and for checking the fast path.
 pub fn nrm2_exact_source(src: &dyn ChunkSource) -> f64 {

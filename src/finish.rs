@@ -309,9 +309,8 @@ fn round_dd(zh: f64, zl: f64, ez: f64, fmt: Format, dir: Dir) -> Option<f64> {
         };
         if d + slack < above && d - slack > below {
             return Some(match dir {
-                Dir::Nearest => y,
-                Dir::Down => directed_overflow(y, fmt, dir),
-                Dir::Up => directed_overflow(y + gu, fmt, dir),
+                Dir::Nearest | Dir::Down => overflow(y, fmt, dir),
+                Dir::Up => overflow(y + gu, fmt, dir),
             });
         }
         if d - slack > above {
@@ -325,15 +324,17 @@ fn round_dd(zh: f64, zl: f64, ez: f64, fmt: Format, dir: Dir) -> Option<f64> {
     None
 }
 
-/// A directed result `r` (a grid point of `fmt`, in its units): `r` itself when finite in
-/// `fmt`; at or above `2^max_exp`, the largest finite value downward and `+Inf` upward.
-fn directed_overflow(r: f64, fmt: Format, dir: Dir) -> f64 {
+/// A rounded result `r` (a grid point of `fmt`, in its units): `r` itself when finite in
+/// `fmt`; at or above `2^max_exp`, the largest finite value downward and `+Inf` upward and
+/// to nearest (so that the value returned is exactly representable in `fmt`: a binary32
+/// result is never left for a later conversion to overflow).
+fn overflow(r: f64, fmt: Format, dir: Dir) -> f64 {
     if r < ldexp(1.0, fmt.max_exp) {
         r
-    } else if dir == Dir::Up {
-        f64::INFINITY
-    } else {
+    } else if dir == Dir::Down {
         max_finite(fmt)
+    } else {
+        f64::INFINITY
     }
 }
 

@@ -97,7 +97,8 @@ mod sumsq;
 mod threads;
 
 pub use api::{
-    active_isa, norm, nrm2, nrm2_exact_source, nrm2_source, nrm2_view, nrm2_with_isa, Rounded,
+    active_isa, norm, nrm2, nrm2_exact_source, nrm2_source, nrm2_source_real, nrm2_view,
+    nrm2_with_isa, Rounded,
 };
 pub use dispatch::Isa;
 pub use strided::{required_len, ChunkSource, Element, Strided, ViewError};
