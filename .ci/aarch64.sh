@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cross-compiles safenorm for aarch64 and runs the Rust test suite (library unit tests,
 # tests/isa.rs: every ISA path incl. NEON against the portable path and the oracle, and
-# tests/oracle.rs) under qemu-aarch64.
+# tests/oracle.rs, tests/fenv.rs: the floating-point environment through FPCR/FPSR) under
+# qemu-aarch64.
 #
 # Installs what is missing: the rustup target, and (as root, Debian 12) gcc-aarch64-linux-gnu,
 # libc6-dev-arm64-cross and qemu-user.  Usage: .ci/aarch64.sh   (from anywhere)
@@ -34,8 +35,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 # tests/isa.rs re-runs its own binary with SAFENORM_ISA set: through the emulator.
 export SAFENORM_TEST_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
 
-say "build + test (release, qemu-aarch64): lib, tests/isa.rs, tests/oracle.rs, tests/half.rs"
-cargo test --release --target aarch64-unknown-linux-gnu --lib --test isa --test oracle --test half
+say "build + test (release, qemu-aarch64): lib, tests/isa.rs, tests/oracle.rs, tests/half.rs, tests/fenv.rs"
+# tests/fenv.rs sets FPCR (FZ, rounding modes, trap enables) and checks FPCR and FPSR after
+# every call: the aarch64 path of src/arch/aarch64/fenv.rs.
+cargo test --release --target aarch64-unknown-linux-gnu --lib --test isa --test oracle --test half --test fenv
 
 say "ISA paths tested under qemu (must include neon)"
 cargo test --release --target aarch64-unknown-linux-gnu --test isa -- \

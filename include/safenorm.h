@@ -309,7 +309,11 @@ int safenorm_bfnrm2_batch(size_t n,
  correctly rounded.
 
  Result: the exact norm rounded to nearest (ties to even), so at most 0.5 ulp from the
- truth, for every input and stride, and bitwise the same on every CPU.  No intermediate
+ truth, for every input and stride, and bitwise the same on every CPU.  Under another
+ rounding mode (`fesetround`) the exact norm correctly rounded in that mode (downward and
+ toward zero: `DBL_MAX` instead of `+Inf` above it); flush-to-zero and traps change
+ nothing, and the caller's exception flags and control word are exactly restored (README,
+ "The floating-point environment").  No intermediate
  overflow or underflow: a true norm above `DBL_MAX` gives `+Inf`, everything else is
  finite.  Any NaN gives NaN (even beside an Inf); otherwise any `+-Inf` gives `+Inf`.
  `n == 0` gives 0 without reading `x`.

@@ -10,7 +10,10 @@
 
 use crate::arch::Kernels;
 use crate::dispatch::{self, Isa};
-use crate::finish::{finish, split_norm, split_sqrt, Divisor, Finish, SplitNorm, SPLIT_REL_MAX};
+use crate::fenv::{self, Dir};
+use crate::finish::{
+    finish, round_part, split_norm, split_sqrt, Divisor, Finish, SplitNorm, SPLIT_REL_MAX,
+};
 use crate::format::{Format, F32, F64};
 use crate::kernel::{SHORT32_MAX, SHORT_MAX};
 use crate::lassq::{lassq_typed, LassqData};
@@ -36,30 +39,48 @@ pub fn nrm2<T: Element>(x: &[T], n: usize, incx: isize) -> Result<T::Real, ViewE
 }
 
 /// The norm of a checked strided view, with the dispatched kernel.
+///
+/// Correctly rounded in the caller's rounding mode, unaffected by flush-to-zero, and raising
+/// no floating-point exception flag (README, "The floating-point environment").
 #[inline]
 pub fn nrm2_view<T: Element>(v: &Strided<'_, T>) -> T::Real {
-    T::real(norm_view(v, dispatch::active_kernels()))
+    fenv::with_env(|dir| T::real(norm_view(v, dispatch::active_kernels(), dir)))
 }
 
 /// The norm of a view computed by one given ISA path (for tests and benchmarks), or `None`
 /// when this CPU cannot run it.  The result is bitwise the same for every path.
 pub fn nrm2_with_isa<T: Element>(v: &Strided<'_, T>, isa: Isa) -> Option<T::Real> {
-    Some(T::real(norm_view(v, isa.kernels()?)))
+    let k = isa.kernels()?;
+    Some(fenv::with_env(|dir| T::real(norm_view(v, k, dir))))
 }
 
 /// The norm of any chunk source, rounded to its format and returned as a binary64 (for
 /// binary32 sources the value is exactly representable in binary32, or `+Inf`, or NaN).
 pub fn nrm2_source(src: &dyn ChunkSource) -> f64 {
     let k = dispatch::active_kernels();
-    let mut st = SumSq::new();
-    add_source(&mut st, src, k);
-    conclude(&st, src)
+    fenv::with_env(|dir| {
+        let mut st = SumSq::new();
+        add_source(&mut st, src, k);
+        conclude(&st, src, dir)
+    })
+}
+
+/// [`nrm2_source`] converted to the real type of `T` inside the environment guard (the C
+/// adapters' misaligned data: no conversion may run in the caller's environment).
+#[doc(hidden)]
+pub fn nrm2_source_real<T: Element>(src: &dyn ChunkSource) -> T::Real {
+    let k = dispatch::active_kernels();
+    fenv::with_env(|dir| {
+        let mut st = SumSq::new();
+        add_source(&mut st, src, k);
+        T::real(conclude(&st, src, dir))
+    })
 }
 
 /// The same, without the fast path: the exact sum of squares and its correctly rounded
 /// square root.  Slow; meant for tests and for checking the fast path.
 pub fn nrm2_exact_source(src: &dyn ChunkSource) -> f64 {
-    exact(src, src.format())
+    fenv::with_env(|dir| exact(src, src.format(), dir))
 }
 
 /// LAPACK's `?lassq` (3.12 semantics, `src/lassq.rs`): returns `(scale_out, sumsq_out)`
@@ -83,7 +104,8 @@ where
     if x.is_empty() {
         return lassq_typed::<T>(scale, sumsq, LassqData::Empty);
     }
-    let mut add = |s: &mut SumSq| s.add_view(x);
+    let k = dispatch::active_kernels();
+    let mut add = |s: &mut SumSq| add_view(s, x, k);
     lassq_typed::<T>(scale, sumsq, LassqData::Add(&mut add))
 }
 
@@ -155,7 +177,8 @@ impl SumSq {
     /// Adds the squares of the elements of a strided view (`incx == 0` adds `n` copies of
     /// `x[0]`).  Long views are split over threads (`threads.rs`).
     pub fn add_view<T: Element>(&mut self, v: &Strided<'_, T>) {
-        add_view(self, v, dispatch::active_kernels());
+        let k = dispatch::active_kernels();
+        fenv::with_env(|_| add_view(self, v, k));
     }
 
     /// As [`SumSq::add_view`] with one given ISA path (for tests); `false` (nothing added)
@@ -163,7 +186,7 @@ impl SumSq {
     pub fn add_view_with_isa<T: Element>(&mut self, v: &Strided<'_, T>, isa: Isa) -> bool {
         match isa.kernels() {
             Some(k) => {
-                add_view(self, v, k);
+                fenv::with_env(|_| add_view(self, v, k));
                 true
             }
             None => false,
@@ -173,21 +196,23 @@ impl SumSq {
     /// Adds the squares of any chunk source (the C adapters' misaligned data).
     #[doc(hidden)]
     pub fn add_source(&mut self, src: &dyn ChunkSource) {
-        add_source(self, src, dispatch::active_kernels());
+        let k = dispatch::active_kernels();
+        fenv::with_env(|_| add_source(self, src, k));
     }
 
-    /// The norm rounded to binary64 (NaN if a NaN was added; else `+Inf` if an infinity
-    /// was, or if the norm exceeds the largest finite value).
+    /// The norm rounded to binary64 in the caller's rounding mode (NaN if a NaN was added;
+    /// else `+Inf` if an infinity was; a norm above the largest finite value gives `+Inf`,
+    /// or that largest value when rounding downward or toward zero).
     pub fn result_f64(&self) -> Rounded<f64> {
-        rounded(finish(self, F64))
+        fenv::with_env(|dir| rounded(finish(self, F64, dir)))
     }
 
-    /// The norm rounded to binary32.
+    /// The norm rounded to binary32 in the caller's rounding mode.
     pub fn result_f32(&self) -> Rounded<f32> {
-        match rounded(finish(self, F32)) {
+        fenv::with_env(|dir| match rounded(finish(self, F32, dir)) {
             Rounded::Correct(v) => Rounded::Correct(v as f32),
             Rounded::NeedExact(v) => Rounded::NeedExact(v as f32),
-        }
+        })
     }
 }
 
@@ -205,6 +230,11 @@ impl ExactSumSq {
     /// Adds the squares of any chunk source.
     #[doc(hidden)]
     pub fn add_source(&mut self, src: &dyn ChunkSource) {
+        fenv::with_env(|_| self.add_source_in_env(src));
+    }
+
+    /// [`ExactSumSq::add_source`] inside a caller's guard.
+    fn add_source_in_env(&mut self, src: &dyn ChunkSource) {
         if let Some((parts, count)) = src.repeated() {
             for p in parts {
                 self.add_value_times(p, count);
@@ -218,31 +248,35 @@ impl ExactSumSq {
         });
     }
 
-    /// The correctly rounded norm in binary64.
+    /// The norm correctly rounded to binary64 in the caller's rounding mode.
     pub fn result_f64(&self) -> f64 {
-        self.rounded(F64)
+        fenv::with_env(|dir| self.rounded(F64, dir))
     }
 
-    /// The correctly rounded norm in binary32.
+    /// The norm correctly rounded to binary32 in the caller's rounding mode.
     pub fn result_f32(&self) -> f32 {
-        self.rounded(F32) as f32
+        fenv::with_env(|dir| self.rounded(F32, dir) as f32)
     }
 
-    fn rounded(&self, fmt: Format) -> f64 {
+    fn rounded(&self, fmt: Format, dir: Dir) -> f64 {
         if self.nan {
             f64::NAN
         } else if self.inf {
             f64::INFINITY
         } else {
-            self.sum.sqrt_rounded(fmt)
+            self.sum.sqrt_rounded(fmt, dir)
         }
     }
 }
 
 /// The norm of a view: short paths first (inlined into the callers, so that the common
-/// short call is cheap), everything else out of line.
+/// short call is cheap), everything else out of line.  The short paths round to nearest
+/// inside the ISA's functions; other rounding directions take [`norm_view_directed`].
 #[inline(always)]
-pub(crate) fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
+pub(crate) fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels, dir: Dir) -> f64 {
+    if dir != Dir::Nearest {
+        return norm_view_directed(v, k, dir);
+    }
     let r = match v.shape() {
         Shape::F64(x) if x.len() <= SHORT_MAX => (k.small64)(x),
         Shape::F32(x) if x.len() <= SHORT32_MAX => (k.small32)(x),
@@ -256,8 +290,21 @@ pub(crate) fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
     };
     match r {
         Some(r) => r,
-        None => norm_view_general(v, k),
+        None => norm_view_general(v, k, Dir::Nearest),
     }
+}
+
+/// The norm of a view rounded upward or downward: the one-block sum of a short path (if it
+/// decides) rounded by `finish.rs` in that direction, else the general path.
+#[inline(never)]
+fn norm_view_directed<T: Element>(v: &Strided<'_, T>, k: &Kernels, dir: Dir) -> f64 {
+    if let Some(p) = short_part(v, k) {
+        return match round_part::<false>(p, T::FORMAT, dir) {
+            Finish::Value(r) => r,
+            Finish::NeedExact(_) => exact(v, T::FORMAT, dir),
+        };
+    }
+    norm_view_general(v, k, dir)
 }
 
 /// The one-block sum of a short view, if its short path decides.
@@ -278,21 +325,21 @@ fn short_part<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> Option<crate::sums
 /// The general path: the view's data into a state through the block kernels (split over
 /// threads when long), rounded once, recomputed exactly when the bound cannot decide.
 #[inline(never)]
-fn norm_view_general<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> f64 {
+fn norm_view_general<T: Element>(v: &Strided<'_, T>, k: &Kernels, dir: Dir) -> f64 {
     if v.repeated().is_some() {
-        return exact(v, T::FORMAT);
+        return exact(v, T::FORMAT, dir);
     }
     let mut st = SumSq::new();
     add_blocks(&mut st, v, k);
-    conclude(&st, v)
+    conclude(&st, v, dir)
 }
 
 /// The rounded state, or the exact recomputation it asks for.
-pub(crate) fn conclude(st: &SumSq, src: &dyn ChunkSource) -> f64 {
+pub(crate) fn conclude(st: &SumSq, src: &dyn ChunkSource, dir: Dir) -> f64 {
     let fmt = src.format();
-    match finish(st, fmt) {
+    match finish(st, fmt, dir) {
         Finish::Value(v) => v,
-        Finish::NeedExact(_) => exact(src, fmt),
+        Finish::NeedExact(_) => exact(src, fmt, dir),
     }
 }
 
@@ -340,7 +387,7 @@ fn add_source(st: &mut SumSq, src: &dyn ChunkSource, k: &Kernels) {
     if src.repeated().is_some() {
         // `n x0^2`, computed exactly, then added as a double-double with a tiny bound.
         let mut ex = ExactSumSq::new();
-        ex.add_source(src);
+        ex.add_source_in_env(src);
         st.mark(ex.nan, ex.inf);
         ex.sum.add_to_state(st);
         return;
@@ -366,11 +413,11 @@ pub(crate) fn mark_specials(st: &mut SumSq, src: &dyn ChunkSource) {
     st.mark(nan, inf);
 }
 
-/// The exact norm of a source.
-pub(crate) fn exact(src: &dyn ChunkSource, fmt: Format) -> f64 {
+/// The exact norm of a source, rounded in the direction `dir`.
+pub(crate) fn exact(src: &dyn ChunkSource, fmt: Format, dir: Dir) -> f64 {
     let mut ex = ExactSumSq::new();
-    ex.add_source(src);
-    ex.rounded(fmt)
+    ex.add_source_in_env(src);
+    ex.rounded(fmt, dir)
 }
 
 /// Normalises a contiguous slice in place, `x <- x / ||x||`, and returns the norm
@@ -417,6 +464,12 @@ pub fn normalize_strided<T: Rewritable>(
 
 /// [`normalize`] of a checked strided view.
 pub fn normalize_view<T: Rewritable>(v: &mut StridedMut<'_, T>) -> T::Real {
+    // In the library's environment (`fenv.rs`): the norm is rounded in the caller's
+    // direction, the quotients to nearest (the `Divisor` bound).
+    fenv::with_env(|dir| normalize_view_in_env(v, dir))
+}
+
+fn normalize_view_in_env<T: Rewritable>(v: &mut StridedMut<'_, T>, dir: Dir) -> T::Real {
     let mut st = SumSq::new();
     let k = dispatch::active_kernels();
     if T::FORMAT == F32 {
@@ -427,16 +480,19 @@ pub fn normalize_view<T: Rewritable>(v: &mut StridedMut<'_, T>) -> T::Real {
     } else {
         add_view(&mut st, &v.as_view(), k);
     }
-    T::real(normalize_state(&st, v))
+    T::real(normalize_state(&st, v, dir))
 }
 
-/// [`normalize`] of any rewritable source (the C adapters' misaligned data); the norm is
-/// returned as a binary64 holding a value of the source's format.
+/// [`normalize`] of any rewritable source of elements `T` (the C adapters' misaligned
+/// data); returns the norm.
 #[doc(hidden)]
-pub fn normalize_source<R: Rewrite>(src: &mut R) -> f64 {
-    let mut st = SumSq::new();
-    add_source(&mut st, &*src, dispatch::active_kernels());
-    normalize_state(&st, src)
+pub fn normalize_source<T: Element, R: Rewrite>(src: &mut R) -> T::Real {
+    let k = dispatch::active_kernels();
+    fenv::with_env(|dir| {
+        let mut st = SumSq::new();
+        add_source(&mut st, &*src, k);
+        T::real(normalize_state(&st, src, dir))
+    })
 }
 
 /// Normalises `batch` vectors of a slice: vector `b` is the BLAS vector `(n, x[b *
@@ -495,7 +551,7 @@ pub fn normalize_batch<T: Rewritable>(
 
 /// Normalises `v` given the fast state of its data (documentation of [`normalize`]);
 /// returns the rounded norm (a value of the source's format, `+Inf` or NaN).
-fn normalize_state<R: Rewrite>(st: &SumSq, v: &mut R) -> f64 {
+fn normalize_state<R: Rewrite>(st: &SumSq, v: &mut R, dir: Dir) -> f64 {
     let fmt = v.format();
     if st.saw_nan() {
         v.rewrite(|_| f64::NAN);
@@ -523,13 +579,13 @@ fn normalize_state<R: Rewrite>(st: &SumSq, v: &mut R) -> f64 {
         // Only +-0 components: unchanged.
         return 0.0;
     }
-    let fast = match (finish(st, fmt), split_norm(st)) {
+    let fast = match (finish(st, fmt, dir), split_norm(st)) {
         (Finish::Value(r), Some(sp)) if sp.rel <= SPLIT_REL_MAX => Some((r, sp)),
         _ => None,
     };
     let (r, sp) = match fast {
         Some(f) => f,
-        None => match exact_split(v, fmt) {
+        None => match exact_split(v, fmt, dir) {
             Some(f) => f,
             // Not reached: the sum is not zero.
             None => return 0.0,
@@ -542,9 +598,9 @@ fn normalize_state<R: Rewrite>(st: &SumSq, v: &mut R) -> f64 {
 
 /// The correctly rounded norm and its split from the exact state; `None` for a zero sum.
 #[cold]
-fn exact_split(src: &dyn ChunkSource, fmt: Format) -> Option<(f64, SplitNorm)> {
+fn exact_split(src: &dyn ChunkSource, fmt: Format, dir: Dir) -> Option<(f64, SplitNorm)> {
     let mut ex = ExactSumSq::new();
-    ex.add_source(src);
+    ex.add_source_in_env(src);
     let (hi, lo, err, w) = ex.sum.leading_dd()?;
-    Some((ex.rounded(fmt), split_sqrt(hi, lo, err, w)?))
+    Some((ex.rounded(fmt, dir), split_sqrt(hi, lo, err, w)?))
 }

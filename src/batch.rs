@@ -42,6 +42,7 @@
 use crate::api::{add_view, conclude, mark_specials, norm_view};
 use crate::arch::Kernels;
 use crate::dispatch::{self, Isa};
+use crate::fenv::{self, Dir};
 use crate::format::Format;
 use crate::kernel::batch::Panel;
 use crate::strided::{ChunkSource, Element, Strided};
@@ -165,7 +166,7 @@ pub fn nrm2_matrix<T: Element>(
     k: usize,
     lda: usize,
 ) -> Result<T::Real, BatchError> {
-    matrix_with(a, m, k, lda, dispatch::active_kernels()).map(T::real)
+    matrix_with(a, m, k, lda, dispatch::active_kernels())
 }
 
 /// As [`nrm2_matrix`] with one given ISA path; `None` when this CPU cannot run it.
@@ -176,7 +177,7 @@ pub fn nrm2_matrix_with_isa<T: Element>(
     lda: usize,
     isa: Isa,
 ) -> Option<Result<T::Real, BatchError>> {
-    Some(matrix_with(a, m, k, lda, isa.kernels()?).map(T::real))
+    Some(matrix_with(a, m, k, lda, isa.kernels()?))
 }
 
 /// Position of item `b` of `count` items with stride `inc` in a slice that starts at the
@@ -224,11 +225,15 @@ fn batch_with<T: Element>(
         return Ok(());
     }
     let pieces = pieces::<T>(n, batch);
-    if pieces > 1 {
-        parallel(x, n, incx, stridex, batch, out, incout, k, pieces);
-        return Ok(());
-    }
-    serial(x, n, incx, stridex, batch, out, incout, k);
+    // Every norm, and its conversion to `T::Real`, in the library's environment with the
+    // caller's rounding direction (`fenv.rs`).
+    fenv::with_env(|dir| {
+        if pieces > 1 {
+            parallel(x, n, incx, stridex, batch, out, incout, k, pieces, dir);
+        } else {
+            serial(x, n, incx, stridex, batch, out, incout, k, dir);
+        }
+    });
     Ok(())
 }
 
@@ -281,6 +286,7 @@ fn parallel<T: Element>(
     incout: isize,
     kern: &Kernels,
     k: usize,
+    dir: Dir,
 ) {
     use crate::threads::MAX_THREADS;
     let k = k.clamp(1, MAX_THREADS);
@@ -315,7 +321,7 @@ fn parallel<T: Element>(
         let (lo, hi) = range(i);
         let (xs, _) = piece_starts(lo, hi, batch, stridex, incout);
         let xp = x.get(xs..).unwrap_or(&[]);
-        serial(xp, n, incx, stridex, hi - lo, o, incout, kern);
+        serial(xp, n, incx, stridex, hi - lo, o, incout, kern, dir);
     };
     let mut done = [false; MAX_THREADS];
     std::thread::scope(|scope| {
@@ -333,7 +339,11 @@ fn parallel<T: Element>(
                 continue;
             }
             *h = std::thread::Builder::new()
-                .spawn_scoped(scope, move || one(i, o))
+                .spawn_scoped(scope, move || {
+                    // A thread of its own: its own guard (`fenv.rs`, as in `threads.rs`).
+                    let _env = fenv::Guard::enter();
+                    one(i, o)
+                })
                 .ok();
         }
         for (h, d) in handles.iter_mut().zip(done.iter_mut()).take(k).skip(1) {
@@ -364,6 +374,7 @@ fn serial<T: Element>(
     out: &mut [T::Real],
     incout: isize,
     k: &Kernels,
+    dir: Dir,
 ) {
     // Vector `i` in memory order starts at x[i * |stridex|]; it is vector `b` of the
     // caller's numbering, whose norm goes to out[pos(b)].
@@ -373,7 +384,7 @@ fn serial<T: Element>(
     let across =
         sx == 1 && incx.unsigned_abs() > 1 && (T::as_f64s(x).is_some() || T::as_f32s(x).is_some());
     if across {
-        across_batch(x, n, incx, batch, k, &mut |i, v| {
+        across_batch(x, n, incx, batch, k, dir, &mut |i, v| {
             if let Some(o) = out.get_mut(pos(logical(i), batch, incout)) {
                 *o = T::real(v);
             }
@@ -382,7 +393,7 @@ fn serial<T: Element>(
     }
     for i in 0..batch {
         let r = match view(i) {
-            Some(v) => norm_view(&v, k),
+            Some(v) => norm_view(&v, k, dir),
             None => f64::NAN, // unreachable: the span was checked
         };
         if let Some(o) = out.get_mut(pos(logical(i), batch, incout)) {
@@ -406,6 +417,7 @@ fn across_batch<T: Element>(
     incx: isize,
     batch: usize,
     k: &Kernels,
+    dir: Dir,
     put: &mut dyn FnMut(usize, f64),
 ) {
     let parts = T::PARTS;
@@ -456,14 +468,14 @@ fn across_batch<T: Element>(
             let mut sp = false;
             for c in c0..c0 + parts {
                 if let Some(l) = lanes.get(q * pw + c) {
-                    st.merge(l);
+                    st.merge_in_env(l);
                 }
                 sp |= bits.checked_shr(c as u32).unwrap_or(0) & 1 != 0;
             }
             if sp {
                 mark_specials(&mut st, &view);
             }
-            put(i, conclude(&st, &view));
+            put(i, conclude(&st, &view, dir));
         }
         i0 = start + nvec;
     }
@@ -506,25 +518,28 @@ fn matrix_with<T: Element>(
     k: usize,
     lda: usize,
     kern: &Kernels,
-) -> Result<f64, BatchError> {
+) -> Result<T::Real, BatchError> {
     if lda < m.max(1) {
         return Err(BatchError::Stride);
     }
     if m == 0 || k == 0 {
-        return Ok(0.0);
+        return Ok(T::real(0.0));
     }
     let span = (k - 1)
         .checked_mul(lda)
         .and_then(|v| v.checked_add(m))
         .ok_or(BatchError::Size)?;
     let a = a.get(..span).ok_or(BatchError::TooShort)?;
-    if lda == m || k == 1 {
-        return Ok(norm_view(&Strided::contiguous(a), kern));
-    }
-    let cols = Columns { a, m, k, lda };
-    let mut st = SumSq::new();
-    for j in 0..k {
-        add_view(&mut st, &cols.column(j), kern);
-    }
-    Ok(conclude(&st, &cols))
+    // The norm, and its conversion, in the library's environment (`fenv.rs`).
+    Ok(fenv::with_env(|dir| {
+        if lda == m || k == 1 {
+            return T::real(norm_view(&Strided::contiguous(a), kern, dir));
+        }
+        let cols = Columns { a, m, k, lda };
+        let mut st = SumSq::new();
+        for j in 0..k {
+            add_view(&mut st, &cols.column(j), kern);
+        }
+        T::real(conclude(&st, &cols, dir))
+    }))
 }

@@ -24,11 +24,15 @@
 //! `S` with the exact squares of the rounding midpoints `y +- g/2` (integers in the same units)
 //! and moves `y` until `S` lies between them; ties go to the even neighbour (IEEE 754
 //! roundTiesToEven).  Results above the largest finite value round to `+Inf` exactly as
-//! IEEE 754 prescribes.
+//! IEEE 754 prescribes.  Directed roundings (the caller's rounding mode, `fenv.rs`) start
+//! from that nearest value `y` and compare `S` with `y^2` exactly: an exact root is `y`
+//! in every direction; otherwise the root lies strictly between `y` and one neighbour, and
+//! the direction picks `y` or that neighbour (downward: the largest finite value instead of
+//! `+Inf` above it).
 
 #![forbid(unsafe_code)]
 
-use crate::format::{grid_exp, grid_exp_below, ldexp, round_to_grid, Format};
+use crate::format::{grid_exp, grid_exp_below, ldexp, round_to_grid, Dir, Format};
 
 /// Number of 64-bit limbs of the accumulator (see the module documentation).
 pub(crate) const LIMBS: usize = 68;
@@ -246,9 +250,55 @@ impl ExactSum {
         Some((t, 64 * low as i32 - OFFSET))
     }
 
-    /// `sqrt(S)` correctly rounded to nearest-even in `fmt`, returned as a binary64 (exactly
-    /// representable in `fmt`, or `+Inf` when the rounded value overflows `fmt`).
-    pub(crate) fn sqrt_rounded(&self, fmt: Format) -> f64 {
+    /// `sqrt(S)` correctly rounded in `fmt` in the direction `dir`, returned as a binary64
+    /// (exactly representable in `fmt`, or `+Inf` when the rounded value overflows `fmt`).
+    ///
+    /// Directed rounding (module documentation, "Rounding"): the nearest value `y` first;
+    /// then `S` is compared with `y^2` exactly: equal, `sqrt(S) = y` in every direction;
+    /// below, downward gives the grid point below `y`; above, upward gives the one above
+    /// (`y` is the nearest grid point, so the root lies within one gap of it).  Above the
+    /// largest finite value: downward the largest finite value, upward `+Inf`.
+    pub(crate) fn sqrt_rounded(&self, fmt: Format, dir: Dir) -> f64 {
+        let y = self.sqrt_nearest(fmt);
+        if dir == Dir::Nearest {
+            return y;
+        }
+        if y == 0.0 {
+            // A root below half the smallest subnormal of fmt (binary64 data finished in
+            // binary32), or S = 0.
+            return if dir == Dir::Up && self.leading().is_some() {
+                ldexp(1.0, fmt.min_exp)
+            } else {
+                0.0
+            };
+        }
+        let max_finite = crate::finish::max_finite(fmt);
+        if y > max_finite {
+            // S >= T^2 > max_finite^2 (the nearest rounding overflowed).
+            return if dir == Dir::Up {
+                f64::INFINITY
+            } else {
+                max_finite
+            };
+        }
+        let g_exp = grid_exp(y, fmt);
+        let k = (y / ldexp(1.0, g_exp)) as u64; // y = k * 2^g_exp, k < 2^p
+        match (self.cmp_square(k, g_exp), dir) {
+            (core::cmp::Ordering::Less, Dir::Down) => y - ldexp(1.0, grid_exp_below(y, fmt)),
+            (core::cmp::Ordering::Greater, Dir::Up) => {
+                let r = y + ldexp(1.0, g_exp);
+                if r > max_finite {
+                    f64::INFINITY
+                } else {
+                    r
+                }
+            }
+            _ => y,
+        }
+    }
+
+    /// `sqrt(S)` correctly rounded to nearest-even in `fmt` (see [`ExactSum::sqrt_rounded`]).
+    fn sqrt_nearest(&self, fmt: Format) -> f64 {
         let Some((t, w)) = self.leading() else {
             return 0.0;
         };

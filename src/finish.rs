@@ -35,13 +35,28 @@
 //! general grid (subnormal and overflowing results), else the state cannot decide: [`Finish::NeedExact`] with a faithful value, and the caller
 //! recomputes exactly (the exact state of `sumsq.rs`).
 //!
+//! # Rounding direction
+//!
+//! Every rounding here takes the caller's rounding direction ([`Dir`], read by `fenv.rs`).
+//! To nearest, the tests above run unchanged.  Upward and downward (toward zero is downward
+//! for a norm), the short tests are skipped and [`round_dd`] runs with the grid points as
+//! boundaries instead of the midpoints: the result is decided when the interval of possible
+//! exact roots lies strictly between two adjacent grid points, which proves that the exact
+//! root is not representable (its rounding is then the lower or the upper point); an exact
+//! root (a perfect square) or an interval touching a grid point goes to the exact path,
+//! whose comparison of the exact sum with the squared grid point decides (`exact.rs`).
+//! Binary32 results are rounded directly on the binary32 grid.  Above the largest finite
+//! value: `+Inf` upward, the largest finite value downward.
+//!
 #![forbid(unsafe_code)]
 
 use crate::consts::{
     pow2, CLASS_SHIFT_EXP, CLASS_STEP, EXP_MASK, MANT_MASK, ROUND32_RANGE_EXP, SHORT_RANGE_EXP,
     U as UNIT,
 };
-use crate::format::{exponent, grid_exp, grid_exp_below, ldexp, round_to_grid, Format, F32, F64};
+use crate::format::{
+    exponent, grid_exp, grid_exp_below, ldexp, round_to_grid, Dir, Format, F32, F64,
+};
 use crate::sumsq::{two_sum, Part, SumSq};
 
 /// What rounding a state gives.
@@ -60,7 +75,7 @@ pub(crate) enum Finish {
 const TINY: f64 = pow2(-1020);
 
 /// Rounds a state to `fmt` (module documentation).
-pub(crate) fn finish(s: &SumSq, fmt: Format) -> Finish {
+pub(crate) fn finish(s: &SumSq, fmt: Format, dir: Dir) -> Finish {
     if s.nan {
         return Finish::Value(f64::NAN);
     }
@@ -81,11 +96,12 @@ pub(crate) fn finish(s: &SumSq, fmt: Format) -> Finish {
                 err: t.err,
             },
             fmt,
+            dir,
         );
     }
     let (hi, lo, err, k) = top_sum(s, top);
     let units = fmt.shifted(-k);
-    match round_sum::<false>(hi, lo, err, units) {
+    match round_sum::<false>(hi, lo, err, units, dir) {
         Some(r) => Finish::Value(ldexp(r, k)),
         None => Finish::NeedExact(ldexp(faithful(hi, lo, units), k)),
     }
@@ -187,14 +203,19 @@ pub(crate) fn pair(s: &SumSq, fmt: Format) -> (f64, f64) {
     (ldexp(1.0, h), sumsq)
 }
 
-/// Rounds a one-block result (medium class units) to `fmt`.  `FMA`: the caller runs with
-/// hardware FMA (the kernels call this inside their `#[target_feature]` functions).
+/// Rounds a one-block result (medium class units) to `fmt` in the direction `dir`.
+/// `FMA`: the caller runs with hardware FMA (the kernels call this inside their
+/// `#[target_feature]` functions, always with `Dir::Nearest`).  The short tests
+/// [`round64`] / [`round32`] decide rounding to nearest; directed roundings go to the
+/// general rounding [`round_sum`].
 #[inline(always)]
-pub(crate) fn round_part<const FMA: bool>(p: Part, fmt: Format) -> Finish {
+pub(crate) fn round_part<const FMA: bool>(p: Part, fmt: Format, dir: Dir) -> Finish {
     if p.hi == 0.0 && p.lo == 0.0 {
         return Finish::Value(0.0);
     }
-    let r = if fmt == F32 {
+    let r = if dir != Dir::Nearest {
+        round_sum::<FMA>(p.hi, p.lo, p.err, fmt, dir)
+    } else if fmt == F32 {
         round32(p.hi, p.lo, p.err)
     } else {
         round64::<FMA>(p.hi, p.lo, p.err)
@@ -249,10 +270,11 @@ fn sqrt_remainder<const FMA: bool>(hi: f64, y: f64) -> f64 {
     }
 }
 
-/// `sqrt(hi + lo)` rounded to `fmt`, where the sum is known to within `err`; `None` when the
-/// bound does not decide the rounding.  `FMA`: the caller runs with hardware FMA.
+/// `sqrt(hi + lo)` rounded to `fmt` in the direction `dir`, where the sum is known to within
+/// `err`; `None` when the bound does not decide the rounding.  `FMA`: the caller runs with
+/// hardware FMA.
 #[inline(always)]
-fn round_sum<const FMA: bool>(hi: f64, lo: f64, err: f64, fmt: Format) -> Option<f64> {
+fn round_sum<const FMA: bool>(hi: f64, lo: f64, err: f64, fmt: Format, dir: Dir) -> Option<f64> {
     // Renormalise (FastTwoSum: hi >= |lo| since all parts are sums of non-negatives up to
     // tiny error terms).
     let s = hi + lo;
@@ -272,9 +294,12 @@ fn round_sum<const FMA: bool>(hi: f64, lo: f64, err: f64, fmt: Format) -> Option
     // the rounding of inv), rounding of delta (4u relative: the sum, inv, the product),
     // Newton truncation <= 2^-105 y.
     let ez = err * inv * 1.01 + delta.abs() * pow2(-50) + y * pow2(-100);
+    if dir != Dir::Nearest {
+        return round_dd(y, delta, ez, fmt, dir);
+    }
     match round_fast(y, delta, ez, fmt) {
         Some(r) => Some(r),
-        None => round_dd(y, delta, ez, fmt),
+        None => round_dd(y, delta, ez, fmt, Dir::Nearest),
     }
 }
 
@@ -328,11 +353,26 @@ fn round_fast(y: f64, delta: f64, ez: f64, fmt: Format) -> Option<f64> {
     }
 }
 
-/// Rounds `zh + zl` (known to within `ez`) to nearest-even on the grid of `fmt`, or `None`
-/// when the interval `[z - ez, z + ez]` contains a rounding boundary.
+/// Rounds `zh + zl` (known to within `ez`) on the grid of `fmt` in the direction `dir`, or
+/// `None` when the interval `[z - ez, z + ez]` contains a rounding boundary.
+///
+/// The rounding boundaries around a grid point `y` (spacing `gu` above it, `gd` below):
+///
+/// * to nearest: the midpoints `y + gu/2` and `y - gd/2`; when `[z - ez, z + ez]` lies
+///   strictly between them every value in it rounds to `y` (a tie is never decided here:
+///   it sits on a boundary);
+/// * downward and upward: the grid points themselves; when `[z - ez, z + ez]` lies
+///   strictly inside `(y, y + gu)`, the exact root is not a grid point and rounds down to
+///   `y`, up to `y + gu`.  An exact root on the grid (a perfect square) is never decided
+///   here: the exact path (`exact.rs`) returns it, in every direction.
+///
+/// The test is the same for the three directions, with the boundaries `(below, above)`
+/// relative to `y`: `(-gd/2, gu/2)` or `(0, gu)`.  A result at or above `2^max_exp` of
+/// `fmt` (in the format's units: the caller may have shifted it) is `+Inf` to nearest and
+/// upward, and the largest finite value downward (IEEE 754, 7.4).
 #[cold]
 #[inline(never)]
-fn round_dd(zh: f64, zl: f64, ez: f64, fmt: Format) -> Option<f64> {
+fn round_dd(zh: f64, zl: f64, ez: f64, fmt: Format, dir: Dir) -> Option<f64> {
     let mut y = round_to_grid(zh, fmt);
     for _ in 0..3 {
         if y.is_nan() || y <= 0.0 {
@@ -344,18 +384,48 @@ fn round_dd(zh: f64, zl: f64, ez: f64, fmt: Format) -> Option<f64> {
         // at most u |d|, covered by the slack.
         let d = (zh - y) + zl;
         let slack = ez + d.abs() * pow2(-52);
-        if d + slack < 0.5 * gu && d - slack > -0.5 * gd {
-            return Some(y);
+        let (below, above) = match dir {
+            Dir::Nearest => (-0.5 * gd, 0.5 * gu),
+            Dir::Down | Dir::Up => (0.0, gu),
+        };
+        if d + slack < above && d - slack > below {
+            return Some(match dir {
+                Dir::Nearest | Dir::Down => overflow(y, fmt, dir),
+                Dir::Up => overflow(y + gu, fmt, dir),
+            });
         }
-        if d - slack > 0.5 * gu {
+        if d - slack > above {
             y += gu;
-        } else if d + slack < -0.5 * gd {
+        } else if d + slack < below {
             y -= gd;
         } else {
             return None;
         }
     }
     None
+}
+
+/// A rounded result `r` (a grid point of `fmt`, in its units): `r` itself when finite in
+/// `fmt`; at or above `2^max_exp`, the largest finite value downward and `+Inf` upward and
+/// to nearest (so that the value returned is exactly representable in `fmt`: a binary32
+/// result is never left for a later conversion to overflow).
+fn overflow(r: f64, fmt: Format, dir: Dir) -> f64 {
+    if r < ldexp(1.0, fmt.max_exp) {
+        r
+    } else if dir == Dir::Down {
+        max_finite(fmt)
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// The largest finite value of `fmt`, `(2^p - 1) 2^(max_exp - p)` (in its units; exact in
+/// binary64 whenever it is finite there).
+pub(crate) fn max_finite(fmt: Format) -> f64 {
+    ldexp(
+        ((1u64 << fmt.precision) - 1) as f64,
+        fmt.max_exp - fmt.precision,
+    )
 }
 
 /// `sqrt(hi + lo)` rounded to binary64, where the sum is known to within `err`; `None`
@@ -368,7 +438,7 @@ fn round_dd(zh: f64, zl: f64, ez: f64, fmt: Format) -> Option<f64> {
 fn round64<const FMA: bool>(hi: f64, lo: f64, err: f64) -> Option<f64> {
     let s = hi + lo;
     if !((pow2(-SHORT_RANGE_EXP)..=pow2(SHORT_RANGE_EXP)).contains(&s) && hi >= lo.abs()) {
-        return round_sum::<FMA>(hi, lo, err, F64);
+        return round_sum::<FMA>(hi, lo, err, F64, Dir::Nearest);
     }
     // FastTwoSum (hi >= |lo|): s + t == hi + lo exactly.
     let t = lo - (s - hi);
@@ -390,7 +460,7 @@ fn round64<const FMA: bool>(hi: f64, lo: f64, err: f64) -> Option<f64> {
     if rho + ez < y * ulp * keep && rho - ez > -(y * ulp_below * keep) {
         Some(y)
     } else {
-        round_sum::<FMA>(hi, lo, err, F64)
+        round_sum::<FMA>(hi, lo, err, F64, Dir::Nearest)
     }
 }
 
@@ -404,7 +474,7 @@ fn round64<const FMA: bool>(hi: f64, lo: f64, err: f64) -> Option<f64> {
 fn round32(hi: f64, lo: f64, err: f64) -> Option<f64> {
     let s = hi + lo;
     if !(pow2(-ROUND32_RANGE_EXP)..=pow2(ROUND32_RANGE_EXP)).contains(&s) {
-        return round_sum::<false>(hi, lo, err, F32);
+        return round_sum::<false>(hi, lo, err, F32, Dir::Nearest);
     }
     let y = s.sqrt();
     // r: a normal binary32 number (y in [2^-100, 2^100]); y - r is exact (Sterbenz).
@@ -426,7 +496,7 @@ fn round32(hi: f64, lo: f64, err: f64) -> Option<f64> {
     if (0.5 * ulp - e) * y * keep > rhs && (e + below) * y * keep > rhs {
         Some(r)
     } else {
-        round_sum::<false>(hi, lo, err, F32)
+        round_sum::<false>(hi, lo, err, F32, Dir::Nearest)
     }
 }
 

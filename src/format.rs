@@ -4,6 +4,20 @@
 
 use crate::consts::{pow2, EXP_MASK, MANT_MASK, SIGN_MASK};
 
+/// The rounding direction of a result (IEEE 754 rounding-direction attributes, as they
+/// apply to a norm, which is never negative: roundTowardZero is roundTowardNegative).
+/// Read from the caller's floating-point environment by `fenv.rs`; every rounding step of
+/// `finish.rs` and `exact.rs` takes it as a parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    /// roundTiesToEven (the default environment).
+    Nearest,
+    /// roundTowardNegative, and roundTowardZero (the same for non-negative results).
+    Down,
+    /// roundTowardPositive.
+    Up,
+}
+
 /// The target format of a rounding: precision and range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Format {

@@ -43,7 +43,7 @@
 //!    `2^3072` that exceeds it (`>= 2^2200`) is recorded as an infinity (its root overflows
 //!    every format), one below `2^-2274` (a root `2^63` times below the smallest subnormal)
 //!    is lost, gradually below `2^-2169` (an absolute error of at most `2^-2274`).
-//! 2. The vector through the dispatched kernels ([`SumSq::add_view`]).
+//! 2. The vector through the dispatched kernels (the state's `add_view`).
 //! 3. The pair from the state, rounded once (`finish::pair`).
 //!
 //! # Carrying the state across calls
@@ -71,6 +71,13 @@
 //! memory is a `Copy` value in a `thread_local!` `Cell`, const-initialised, read with
 //! `try_with` (no allocation, no destructor, no panic during thread teardown; if it cannot be
 //! read the call starts from the pair).
+//!
+//! # The floating-point environment
+//!
+//! A call computes in the library's environment (`fenv.rs`: flush-to-zero and traps off,
+//! the caller's word and flags restored), so FTZ/DAZ do not change the pair.  The pair is
+//! rounded to nearest in every rounding mode: LAPACK's contract is an equation up to
+//! rounding, and `?lange` forms `scale * sqrt(sumsq)` itself, in the caller's mode.
 #![forbid(unsafe_code)]
 
 use crate::finish::pair;
@@ -234,8 +241,13 @@ where
     T::Real: Into<f64>,
 {
     let fmt = if T::FORMAT == F32 { F32 } else { F64 };
-    let (s, q) = lassq(slot::<T>(), fmt, scale.into(), sumsq.into(), data);
-    (T::real(s), T::real(q))
+    // Everything, the widening of the incoming pair included (DAZ would flush a subnormal
+    // binary32 `scale`), in the library's environment (`fenv.rs`).  The pair is rounded to
+    // nearest in every rounding mode (module documentation).
+    crate::fenv::with_env(|_| {
+        let (s, q) = lassq(slot::<T>(), fmt, scale.into(), sumsq.into(), data);
+        (T::real(s), T::real(q))
+    })
 }
 
 /// Forgets this thread's remembered results (tests).

@@ -23,6 +23,14 @@
 //!   otherwise any infinity gives `+Inf`; a finite vector whose true norm exceeds the largest
 //!   finite value gives `+Inf`; every other input gives a finite, correctly rounded result.
 //!
+//! ## Floating-point environment
+//!
+//! The caller's environment is input (`fenv.rs`): flush-to-zero, denormals-are-zero and
+//! enabled traps change no result; under a directed rounding mode every result is the exact
+//! norm correctly rounded in that mode (above the largest finite value: `+Inf` upward, the
+//! largest finite value downward and toward zero); the caller's control word and exception
+//! flags are exactly restored after every call (the library raises no flag).
+//!
 //! ## Algorithm
 //!
 //! Every path adds the data to one sum-of-squares state ([`SumSq`], `sumsq.rs`): a fast
@@ -98,6 +106,7 @@ mod batch;
 mod consts;
 mod dispatch;
 mod exact;
+mod fenv;
 pub mod ffi;
 mod finish;
 mod format;
@@ -111,7 +120,7 @@ mod threads;
 pub use api::{
     active_isa, lassq, lassq_data, lassq_forget, norm, normalize, normalize_batch,
     normalize_source, normalize_strided, normalize_view, nrm2, nrm2_exact_source, nrm2_source,
-    nrm2_view, nrm2_with_isa, Rounded,
+    nrm2_source_real, nrm2_view, nrm2_with_isa, Rounded,
 };
 pub use batch::{
     batch_span, nrm2_batch, nrm2_batch_with_isa, nrm2_matrix, nrm2_matrix_with_isa, BatchError,
@@ -126,5 +135,9 @@ pub use strided::{
 pub use sumsq::{ExactSumSq, StateError, SumSq, EXACT_SUMSQ_BYTES, SUMSQ_BYTES};
 pub use threads::{num_threads, set_num_threads, MAX_THREADS, PAR_MIN};
 
+#[doc(hidden)]
+pub use arch::fenv_testing as __fenv;
+#[doc(hidden)]
+pub use format::Dir;
 #[doc(hidden)]
 pub use format::{Format, F32 as FORMAT_F32, F64 as FORMAT_F64};

@@ -260,6 +260,11 @@ impl SumSq {
     /// Commutative, and associative up to the bound, so every merge tree gives the same
     /// rounded result.
     pub fn merge(&mut self, other: &SumSq) {
+        crate::fenv::with_env(|_| self.merge_in_env(other));
+    }
+
+    /// [`SumSq::merge`] inside a caller's guard (`fenv.rs`).
+    pub(crate) fn merge_in_env(&mut self, other: &SumSq) {
         for (k, o) in other.classes.iter().enumerate() {
             if !o.is_zero() || o.err != 0.0 {
                 self.add_class(k, o.hi, o.lo, o.err);
@@ -296,6 +301,12 @@ impl SumSq {
     /// Reads a state written by [`SumSq::to_bytes`] (on any machine); all-zero bytes are the
     /// empty state; anything else is refused.
     pub fn from_bytes(b: &[u8]) -> Result<SumSq, StateError> {
+        crate::fenv::with_env(|_| Self::from_bytes_in_env(b))
+    }
+
+    /// [`SumSq::from_bytes`] inside a caller's guard (`fenv.rs`): its validity tests compare
+    /// binary64 values.
+    fn from_bytes_in_env(b: &[u8]) -> Result<SumSq, StateError> {
         let b: &[u8; SUMSQ_BYTES] = b
             .get(..SUMSQ_BYTES)
             .and_then(|s| s.try_into().ok())

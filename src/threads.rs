@@ -100,7 +100,12 @@ pub(crate) fn add_parallel<'a, T: Element>(
             [const { None }; MAX_THREADS];
         for (i, h) in handles.iter_mut().enumerate().take(k).skip(1) {
             *h = std::thread::Builder::new()
-                .spawn_scoped(scope, move || one(i))
+                .spawn_scoped(scope, move || {
+                    // The thread inherits the caller's (already guarded) environment; its
+                    // own guard makes that independent of the platform (`fenv.rs`).
+                    let _env = crate::fenv::Guard::enter();
+                    one(i)
+                })
                 .ok();
         }
         for (i, (s, h)) in states
@@ -119,6 +124,6 @@ pub(crate) fn add_parallel<'a, T: Element>(
         }
     });
     for s in states.iter().take(k) {
-        st.merge(s);
+        st.merge_in_env(s);
     }
 }

@@ -6,7 +6,12 @@
 //! sc) and a value generator (bits 2-4); byte 1 the stride (`(b as i8) % 9`, so -8..=8);
 //! byte 2 the start offset (bits 0-2: bytes, for the C entry points; bits 3-5: elements, for
 //! the safe API); byte 3 a repeat count for long vectors (bit 7 set: the decoded values are
-//! repeated `1 + 37 * (b & 0x7f)` times); the rest feeds the generator.
+//! repeated `1 + 37 * (b & 0x7f)` times); the rest feeds the generator.  The caller's
+//! floating-point environment: byte 2 bits 6-7 the rounding mode (0 nearest, 1 down, 2 up,
+//! 3 toward zero), byte 0 bit 5 flush-to-zero and bit 6 denormals-are-zero (aarch64: FPCR.FZ
+//! for either); every library call runs in it with the invalid, divide-by-zero and overflow
+//! traps enabled (a `SIGFPE` is a crash, i.e. a finding), the answer must be the oracle
+//! rounded in that mode, and the environment after the call must be exactly the one before.
 use core::ffi::c_void;
 use safenorm::ffi::cblas::*;
 use safenorm::ffi::fortran::*;
@@ -16,7 +21,62 @@ use safenorm::ffi::native::*;
 pub mod oracle;
 #[path = "../../tests/common/pieces.rs"]
 pub mod pieces;
-pub use oracle::{oracle, oracle_repeated, tie_decomposition, Fmt, D, S};
+pub use oracle::{
+    oracle, oracle_repeated, round_sqrt_mode, tie_decomposition, Fmt, Mode, D, MODES, S,
+};
+
+/// The exception flag bits of the raw environment (x86_64 MXCSR bits 0-5; aarch64: the
+/// whole FPSR, the low half).
+#[cfg(target_arch = "x86_64")]
+const FLAG_BITS: u64 = 0x3f;
+#[cfg(not(target_arch = "x86_64"))]
+const FLAG_BITS: u64 = 0xffff_ffff;
+
+/// The caller's floating-point environment drawn by an input (crate docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FpEnv {
+    pub ftz: bool,
+    pub daz: bool,
+    /// Index into [`MODES`].
+    pub mode: u32,
+}
+
+impl FpEnv {
+    /// The rounding mode.
+    pub fn mode(self) -> Mode {
+        MODES[(self.mode & 3) as usize]
+    }
+
+    /// Runs `f` (library calls only: no arithmetic of the fuzz target may run in the drawn
+    /// environment) in this environment with traps enabled; panics if the environment after
+    /// it is not exactly the one set.
+    pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
+        self.run_checking(true, f)
+    }
+
+    /// As [`FpEnv::run`]; with `flags == false` only the control bits are compared (for
+    /// calls wrapped with arithmetic of the target itself, such as widening a binary32
+    /// answer, which may raise flags of its own, e.g. denormal-operand).
+    pub fn run_checking<R>(self, flags: bool, f: impl FnOnce() -> R) -> R {
+        let w = safenorm::__fenv::compose(self.ftz, self.daz, self.mode, true);
+        let saved = safenorm::__fenv::raw();
+        // SAFETY: only library calls run in this environment; the target's own is restored
+        // right after them.
+        unsafe { safenorm::__fenv::set_raw(w) };
+        let set = safenorm::__fenv::raw(); // bits the CPU does not implement read as 0
+        let r = f();
+        let after = safenorm::__fenv::raw();
+        // SAFETY: restores the word read above.
+        unsafe { safenorm::__fenv::set_raw(saved) };
+        let keep = if flags { u64::MAX } else { !FLAG_BITS };
+        assert_eq!(
+            after & keep,
+            set & keep,
+            "the environment changed across a call ({self:?})"
+        );
+        r
+    }
+}
 
 /// Most reals a decoded input may hold (keeps the oracle fast).
 pub const MAX_REALS: usize = 1 << 15;
@@ -99,6 +159,7 @@ impl Reals {
 /// A decoded input.
 #[derive(Clone, Debug)]
 pub struct Input {
+    pub env: FpEnv,
     pub ty: Ty,
     pub inc: isize,
     pub byte_off: usize,
@@ -115,11 +176,19 @@ impl Input {
     /// times).
     pub fn want(&self) -> f64 {
         let w = self.reals.wide();
-        if self.inc == 0 && self.n() > 0 {
-            oracle_repeated(&w[..self.ty.parts()], self.n() as u64, self.ty.fmt())
+        let (vals, count) = if self.inc == 0 && self.n() > 0 {
+            (&w[..self.ty.parts()], self.n() as u64)
         } else {
-            oracle(&w, self.ty.fmt())
+            (&w[..], 1)
+        };
+        if vals.iter().any(|v| v.is_nan()) {
+            return f64::NAN;
         }
+        if vals.iter().any(|v| v.is_infinite()) {
+            return f64::INFINITY;
+        }
+        let s = oracle::exact_sum(vals) * num_bigint::BigUint::from(count);
+        round_sqrt_mode(&s, self.ty.fmt(), self.env.mode())
     }
 }
 
@@ -258,7 +327,16 @@ pub fn decode(data: &[u8]) -> Option<Input> {
         let t = fix(w.len());
         Reals::F64(w.iter().copied().cycle().take(t).collect())
     };
+    // The environment: DAZ only for binary64 routines in the C target (its answers of
+    // binary32 routines are widened by the target itself, which DAZ would flush); the safe
+    // API target converts outside the environment.
+    let env = FpEnv {
+        ftz: b0 & 0x20 != 0,
+        daz: b0 & 0x40 != 0,
+        mode: u32::from(b2 >> 6),
+    };
     Some(Input {
+        env,
         ty,
         inc,
         byte_off,
@@ -553,13 +631,15 @@ where
     let data = &buf[inp.elem_off..];
     let view = safenorm::Strided::new(data, n, inp.inc).expect("the span fits");
     let scalar = safenorm::Isa::from_name("scalar").expect("the portable path exists");
-    let base: f64 = safenorm::nrm2_with_isa(&view, scalar)
+    let env = inp.env;
+    let base: f64 = env
+        .run(|| safenorm::nrm2_with_isa(&view, scalar))
         .expect("the portable path runs everywhere")
         .into();
     let ctx = || {
         format!(
-            "{:?} n={n} incx={} elem_off={}",
-            inp.ty, inp.inc, inp.elem_off
+            "{:?} n={n} incx={} elem_off={} {:?}",
+            inp.ty, inp.inc, inp.elem_off, inp.env
         )
     };
     assert!(
@@ -570,7 +650,7 @@ where
         ctx()
     );
     for &isa in safenorm::Isa::ALL {
-        if let Some(got) = safenorm::nrm2_with_isa(&view, isa) {
+        if let Some(got) = env.run(|| safenorm::nrm2_with_isa(&view, isa)) {
             let got: f64 = got.into();
             // Bit for bit, NaN included (every path returns the same quiet NaN).
             assert!(
@@ -582,20 +662,22 @@ where
             );
         }
     }
-    let disp: f64 = safenorm::nrm2_view(&view).into();
+    let disp: f64 = env.run(|| safenorm::nrm2_view(&view)).into();
     assert!(
         same(disp, want),
         "dispatched {disp:e} != oracle {want:e}: {}",
         ctx()
     );
-    let exact = safenorm::nrm2_exact_source(&view);
+    let exact = env.run(|| safenorm::nrm2_exact_source(&view));
     assert!(
         same(exact, want),
         "exact path {exact:e} != oracle {want:e}: {}",
         ctx()
     );
     if n > 0 {
-        let r = safenorm::nrm2(data, n, inp.inc).expect("the span fits");
+        let r = env
+            .run(|| safenorm::nrm2(data, n, inp.inc))
+            .expect("the span fits");
         assert!(same(r.into(), want), "safe nrm2 != oracle: {}", ctx());
     }
 }
@@ -607,19 +689,29 @@ pub fn check_c_entries(inp: &Input) {
     let layout = ByteLayout::new(inp);
     let n = inp.n() as i64;
     for fam in FAMILIES {
-        // SAFETY: the layout holds the whole span of the vector.
-        let answers = unsafe { call_family(fam, inp.ty, n, layout.ptr(), inp.inc as i64) };
+        // DAZ would flush the binary32 answers as `call_family` widens them: not drawn there.
+        let env = FpEnv {
+            daz: inp.env.daz && !inp.ty.is_single(),
+            ..inp.env
+        };
+        // The target widens binary32 answers itself (a subnormal raises denormal-operand):
+        // flags are compared for the binary64 routines only.
+        let answers = env.run_checking(!inp.ty.is_single(), || {
+            // SAFETY: the layout holds the whole span of the vector.
+            unsafe { call_family(fam, inp.ty, n, layout.ptr(), inp.inc as i64) }
+        });
         for a in answers {
             assert!(
                 same(a.value, want),
-                "{} gave {:e} ({:#x}), oracle {want:e} ({:#x}): {:?} n={n} incx={} byte_off={}",
+                "{} gave {:e} ({:#x}), oracle {want:e} ({:#x}): {:?} n={n} incx={} byte_off={} {:?}",
                 a.name,
                 a.value,
                 a.value.to_bits(),
                 want.to_bits(),
                 inp.ty,
                 inp.inc,
-                inp.byte_off
+                inp.byte_off,
+                inp.env
             );
             if let Some(s) = a.status {
                 assert_eq!(s, SAFENORM_OK, "{} status", a.name);

@@ -95,13 +95,14 @@ pub(crate) struct Kernels {
     pub group: usize,
 }
 
-/// The correctly rounded norm of a short path's sum, if its rounding test decides.
+/// The norm of a short path's sum correctly rounded to nearest, if its rounding test decides
+/// (the api calls these entries only in that rounding mode).
 #[inline(always)]
 pub(crate) fn short_rounded<const FMA: bool>(
     p: Option<Part>,
     fmt: crate::format::Format,
 ) -> Option<f64> {
-    match crate::finish::round_part::<FMA>(p?, fmt) {
+    match crate::finish::round_part::<FMA>(p?, fmt, crate::format::Dir::Nearest) {
         Finish::Value(v) => Some(v),
         Finish::NeedExact(_) => None,
     }
@@ -306,6 +307,15 @@ pub(crate) use kernel_table;
 
 #[cfg(target_arch = "aarch64")]
 pub(crate) mod aarch64;
+// The floating-point environment's register access (`crate::fenv`): per ISA; Miri cannot
+// run inline assembly and always computes in the default environment.
+#[cfg(all(target_arch = "aarch64", not(miri)))]
+pub(crate) use aarch64::fenv;
+#[cfg(any(miri, not(any(target_arch = "x86_64", target_arch = "aarch64"))))]
+#[path = "fenv_default.rs"]
+pub(crate) mod fenv;
+#[cfg(all(target_arch = "x86_64", not(miri)))]
+pub(crate) use x86_64::fenv;
 pub(crate) mod scalar;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod x86_64;
@@ -360,4 +370,33 @@ pub(crate) fn padded<T: Copy + Default, const CH: usize>(x: &[T]) -> [T; CH] {
         *d = *s;
     }
     t
+}
+
+/// Raw access to this thread's floating-point environment, for the tests and fuzz targets
+/// (`safenorm::__fenv`): not part of the API.
+pub mod fenv_testing {
+    /// The raw environment: x86_64 MXCSR; aarch64 FPCR in the high 32 bits and FPSR in the
+    /// low 32 bits; 0 elsewhere.
+    pub fn raw() -> u64 {
+        super::fenv::current().raw()
+    }
+
+    /// The raw environment with flush-to-zero, denormals-are-zero (x86_64; aarch64 has
+    /// one FZ bit for both), rounding `mode` (0 nearest, 1 down, 2 up, 3 toward zero) and,
+    /// with `traps`, the invalid, divide-by-zero and overflow traps enabled; no flags.
+    pub fn compose(ftz: bool, daz: bool, mode: u32, traps: bool) -> u64 {
+        super::fenv::compose(ftz, daz, mode, traps)
+    }
+
+    /// Writes a raw environment (as returned by [`raw`] or [`compose`]).
+    ///
+    /// # Safety
+    ///
+    /// Rust code is compiled for the default environment: until the caller restores it,
+    /// floating-point arithmetic of this thread outside this library may round, flush or
+    /// trap differently from what the compiler assumed.  Call only around calls into this
+    /// library (which computes in its own environment) and restore the previous word.
+    pub unsafe fn set_raw(w: u64) {
+        super::fenv::set_raw(w)
+    }
 }

@@ -143,7 +143,9 @@ pub(crate) unsafe fn norm_raw<T: Element>(
     Ok(match unsafe { raw_view(n, x, incx) }? {
         None => T::real(0.0),
         Some(RawView::View(v)) => crate::api::nrm2_view(&v),
-        Some(RawView::Unaligned(u)) => T::real(crate::api::nrm2_source(&u)),
+        // Converted to T::Real inside the api's environment guard (a binary32 subnormal
+        // result would be flushed by the caller's FTZ here).
+        Some(RawView::Unaligned(u)) => crate::api::nrm2_source_real::<T>(&u),
     })
 }
 

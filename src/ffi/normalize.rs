@@ -124,7 +124,7 @@ unsafe fn normalize_raw<T: Rewritable>(n: usize, x: *mut T, incx: isize, span: u
             n,
             stride: incx.unsigned_abs(),
         };
-        T::real(crate::api::normalize_source(&mut u))
+        crate::api::normalize_source::<T, _>(&mut u)
     }
 }
 

@@ -77,8 +77,31 @@ fn flush(buckets: &mut std::collections::BTreeMap<i64, u128>, s: &mut BigUint) {
     }
 }
 
+/// An IEEE 754 rounding-direction attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// roundTiesToEven.
+    Nearest,
+    /// roundTowardNegative.
+    Down,
+    /// roundTowardPositive.
+    Up,
+    /// roundTowardZero.
+    Zero,
+}
+
+/// Every mode, in the order of `safenorm::__fenv::compose` (0 nearest, 1 down, 2 up, 3 zero).
+pub const MODES: [Mode; 4] = [Mode::Nearest, Mode::Down, Mode::Up, Mode::Zero];
+
 /// sqrt(s * 2^-2148) rounded to nearest-even in fmt.
 pub fn round_sqrt(s: &BigUint, fmt: Fmt) -> f64 {
+    round_sqrt_mode(s, fmt, Mode::Nearest)
+}
+
+/// sqrt(s * 2^-2148) rounded in fmt in the direction `mode` (the root is non-negative, so
+/// toward zero is downward).  Overflow as IEEE 754 7.4: above the largest finite value,
+/// +Inf to nearest and upward, the largest finite value downward and toward zero.
+pub fn round_sqrt_mode(s: &BigUint, fmt: Fmt, mode: Mode) -> f64 {
     if s.is_zero() {
         return 0.0;
     }
@@ -98,16 +121,27 @@ pub fn round_sqrt(s: &BigUint, fmt: Fmt) -> f64 {
     let k = scaled.sqrt();
     let sticky = !(exact_div && &k * &k == scaled);
     let half = (&k & BigUint::one()) == BigUint::one();
+    // root = (q + f) 2^g with q = floor(root / 2^g), 0 <= f < 1; f >= 1/2 iff `half`,
+    // f == 0 iff neither `half` nor `sticky`.
     let mut q: BigUint = &k >> 1usize;
     let odd = (&q & BigUint::one()) == BigUint::one();
-    if half && (sticky || odd) {
+    let up = match mode {
+        Mode::Nearest => half && (sticky || odd),
+        Mode::Down | Mode::Zero => false,
+        Mode::Up => half || sticky,
+    };
+    if up {
         q += 1u32;
     }
     let qf = q.to_f64().expect("fits");
     // q <= 2^p: exact in f64.  Value q * 2^g.
     let top = (q.bits() as i64) + g; // value < 2^top
     if top > fmt.max_exp {
-        return f64::INFINITY;
+        return match mode {
+            Mode::Nearest | Mode::Up => f64::INFINITY,
+            // (2^p - 1) 2^(max_exp - p)
+            Mode::Down | Mode::Zero => ldexp(((1u64 << fmt.p) - 1) as f64, fmt.max_exp - fmt.p),
+        };
     }
     ldexp(qf, g)
 }
@@ -145,6 +179,17 @@ pub fn tie_decomposition(m: u64) -> Vec<f64> {
         r -= a * a;
     }
     xs
+}
+
+/// `oracle` rounded in the direction `mode`.
+pub fn oracle_mode(values: &[f64], fmt: Fmt, mode: Mode) -> f64 {
+    if values.iter().any(|v| v.is_nan()) {
+        return f64::NAN;
+    }
+    if values.iter().any(|v| v.is_infinite()) {
+        return f64::INFINITY;
+    }
+    round_sqrt_mode(&exact_sum(values), fmt, mode)
 }
 
 /// `sqrt(count * sum parts^2)` rounded in fmt (the incx == 0 case).
