@@ -632,17 +632,22 @@ fn matrix_c_misaligned_every_env() {
         f64::from_bits(2),
     ];
     let dsum = exact_sum(&dvals);
-    // Bytes with the four values at an odd offset.
-    let mut fb = vec![0u8; 1 + 4 * 4];
+    // Bytes with the four values at an offset (1 or 2) where the element type is misaligned.
+    let off =
+        |base: *const u8, align: usize| 1 + usize::from((base as usize + 1).is_multiple_of(align));
+    let mut fb = [0u8; 2 + 4 * 4];
+    let fo = off(fb.as_ptr(), 4);
     for (i, v) in vals.iter().enumerate() {
-        fb[1 + 4 * i..5 + 4 * i].copy_from_slice(&v.to_ne_bytes());
+        fb[fo + 4 * i..fo + 4 + 4 * i].copy_from_slice(&v.to_ne_bytes());
     }
-    let mut db = vec![0u8; 1 + 8 * 4];
+    let mut db = [0u8; 2 + 8 * 4];
+    let dof = off(db.as_ptr(), 8);
     for (i, v) in dvals.iter().enumerate() {
-        db[1 + 8 * i..9 + 8 * i].copy_from_slice(&v.to_ne_bytes());
+        db[dof + 8 * i..dof + 8 + 8 * i].copy_from_slice(&v.to_ne_bytes());
     }
-    let fp = fb[1..].as_ptr().cast::<f32>();
-    let dp = db[1..].as_ptr().cast::<f64>();
+    let fp = fb[fo..].as_ptr().cast::<f32>();
+    let dp = db[dof..].as_ptr().cast::<f64>();
+    assert!(!fp.is_aligned() && !dp.is_aligned());
     for e in &envs() {
         let what = || format!("C misaligned matrix {}", e.name);
         // SAFETY: 4 elements (2 x 2, lda 2) readable from the (misaligned) pointers.
