@@ -94,6 +94,17 @@ static envword leave(void) {
               g_env_name, #call, g_env, after_);                                         \
     } while (0)
 
+/* The same for a call without a result. */
+#define IN_ENV_VOID(mode, flush, traps, flags, call)                                      \
+    do {                                                                                 \
+        envword after_;                                                                  \
+        enter(mode, flush, traps, flags);                                                \
+        call;                                                                            \
+        after_ = leave();                                                                \
+        CHECK(after_ == g_env, "%s: %s changed the environment %#llx -> %#llx",          \
+              g_env_name, #call, g_env, after_);                                         \
+    } while (0)
+
 static double sqrt_in(int mode, double m) {
     volatile double v = m;
     volatile double r;
@@ -235,6 +246,154 @@ static void run_env(int mi, envword flush, int traps, envword flags) {
     }
 }
 
+/* The newer entry points: batch (row-norm layout), matrix, half precision, normalize,
+ * dlassq_/slassq_. */
+static void run_env_new(int mi, envword flush, int traps, envword flags) {
+    int m = modes[mi];
+    int st, i;
+    double d, x[16], out[8];
+    float s, xf[16], outf[8];
+    uint16_t h[8];
+    const double over = is_down(m) ? DBL_MAX : INFINITY;
+    const float overf = is_down(m) ? FLT_MAX : INFINITY;
+    /* Row norms of the column-major 5 x 2 matrix with rows [1,1], [1,2], [max,max],
+     * [2^-1074,2^-1074], [3,4]: n = 2, incx = 5 (lda), stridex = 1, batch = 5. */
+    {
+        const double c0[5] = {1.0, 1.0, DBL_MAX, ldexp(1.0, -1074), 3.0};
+        const double c1[5] = {1.0, 2.0, DBL_MAX, ldexp(1.0, -1074), 4.0};
+        const float f0[5] = {1.0f, 1.0f, FLT_MAX, ldexpf(1.0f, -149), 3.0f};
+        const float f1[5] = {1.0f, 2.0f, FLT_MAX, ldexpf(1.0f, -149), 4.0f};
+        for (i = 0; i < 5; i++) {
+            x[i] = c0[i];
+            x[5 + i] = c1[i];
+            xf[i] = f0[i];
+            xf[5 + i] = f1[i];
+        }
+        for (i = 0; i < 5; i++) out[i] = outf[i] = -1.0f;
+        IN_ENV(m, flush, traps, flags, st, safenorm_dnrm2_batch(2, x, 5, 1, 5, out, 1));
+        CHECK(st == SAFENORM_OK, "%s dnrm2_batch status %d", g_env_name, st);
+        CHECK_SAME(out[0], sqrt_in(m, 2.0), "%s dnrm2_batch row [1,1]", g_env_name);
+        CHECK_SAME(out[1], sqrt_in(m, 5.0), "%s dnrm2_batch row [1,2]", g_env_name);
+        CHECK_SAME(out[2], over, "%s dnrm2_batch row [max,max]", g_env_name);
+        CHECK_SAME(out[3], ldexp(rint_in(m, sqrt(2.0)), -1074), "%s dnrm2_batch row tiny",
+                   g_env_name);
+        CHECK_SAME(out[4], 5.0, "%s dnrm2_batch row [3,4]", g_env_name);
+        IN_ENV(m, flush, traps, flags, st, safenorm_snrm2_batch(2, xf, 5, 1, 5, outf, 1));
+        CHECK(st == SAFENORM_OK, "%s snrm2_batch status %d", g_env_name, st);
+        CHECK_SAME(outf[0], sqrtf_in(m, 2.0f), "%s snrm2_batch row [1,1]", g_env_name);
+        CHECK_SAME(outf[1], sqrtf_in(m, 5.0f), "%s snrm2_batch row [1,2]", g_env_name);
+        CHECK_SAME(outf[2], overf, "%s snrm2_batch row [max,max]", g_env_name);
+        CHECK_SAME(outf[3], (float)ldexp(rint_in(m, sqrt(2.0)), -149),
+                   "%s snrm2_batch row tiny", g_env_name);
+        CHECK_SAME(outf[4], 5.0f, "%s snrm2_batch row [3,4]", g_env_name);
+        /* Column norms (contiguous vectors): [1,1,max,tiny,3] has the overflowing norm. */
+        IN_ENV(m, flush, traps, flags, st, safenorm_dnrm2_batch(2, x + 3, 5, 1, 1, out, 1));
+        CHECK_SAME(out[0], ldexp(rint_in(m, sqrt(2.0)), -1074), "%s dnrm2_batch one tiny",
+                   g_env_name);
+    }
+    /* Matrix: the 2 x 2 matrix [[1, 1], [1, 2]] with lda = 3 (sqrt 7); [[2^-1070, 2^-1074],
+     * [2^-1071, 0]] (sqrt(321) 2^-1074, subnormal); all DBL_MAX (overflow). */
+    x[0] = 1.0; x[1] = 1.0; x[2] = NAN; x[3] = 1.0; x[4] = 2.0;
+    IN_ENV(m, flush, traps, flags, d, safenorm_dnrm2_matrix(2, 2, x, 3));
+    CHECK_SAME(d, sqrt_in(m, 7.0), "%s dnrm2_matrix sqrt 7", g_env_name);
+    x[0] = ldexp(1.0, -1070); x[1] = ldexp(1.0, -1071); x[3] = ldexp(1.0, -1074); x[4] = 0.0;
+    IN_ENV(m, flush, traps, flags, d, safenorm_dnrm2_matrix(2, 2, x, 3));
+    CHECK_SAME(d, ldexp(rint_in(m, sqrt(321.0)), -1074), "%s dnrm2_matrix subnormal",
+               g_env_name);
+    x[0] = x[1] = x[3] = x[4] = DBL_MAX;
+    IN_ENV(m, flush, traps, flags, d, safenorm_dnrm2_matrix(2, 2, x, 3));
+    CHECK_SAME(d, over, "%s dnrm2_matrix max", g_env_name);
+    /* Half precision: binary16 [1,1], [1,2], [2^-24, 2^-24] (subnormal); bfloat16 [max,max]
+     * (overflows binary32) and [2^-133, 2^-133] (a subnormal float norm). */
+    h[0] = h[1] = 0x3c00;
+    IN_ENV(m, flush, traps, flags, s, safenorm_hnrm2(2, h, 1));
+    CHECK_SAME(s, sqrtf_in(m, 2.0f), "%s hnrm2 [1,1]", g_env_name);
+    h[0] = h[1] = 0x0001;
+    IN_ENV(m, flush, traps, flags, s, safenorm_hnrm2(2, h, 1));
+    CHECK_SAME(s, ldexpf(sqrtf_in(m, 2.0f), -24), "%s hnrm2 [2^-24,2^-24]", g_env_name);
+    h[0] = h[1] = 0x7f7f;
+    IN_ENV(m, flush, traps, flags, s, safenorm_bfnrm2(2, h, 1));
+    CHECK_SAME(s, overf, "%s bfnrm2 [max,max]", g_env_name);
+    h[0] = h[1] = 0x0001;
+    IN_ENV(m, flush, traps, flags, s, safenorm_bfnrm2(2, h, 1));
+    CHECK_SAME(s, (float)ldexp(rint_in(m, sqrt(8589934592.0)), -149),
+               "%s bfnrm2 [2^-133,2^-133]", g_env_name);
+    /* Batches across (rows): binary16 vectors [1,1] and [1,2] interleaved. */
+    h[0] = 0x3c00; h[1] = 0x3c00; h[2] = 0x3c00; h[3] = 0x4000;
+    IN_ENV(m, flush, traps, flags, st, safenorm_hnrm2_batch(2, h, 2, 1, 2, outf, 1));
+    CHECK(st == SAFENORM_OK, "%s hnrm2_batch status %d", g_env_name, st);
+    CHECK_SAME(outf[0], sqrtf_in(m, 2.0f), "%s hnrm2_batch [1,1]", g_env_name);
+    CHECK_SAME(outf[1], sqrtf_in(m, 5.0f), "%s hnrm2_batch [1,2]", g_env_name);
+    /* bfloat16 vectors [max,max] and [2^-133,2^-133] interleaved. */
+    h[0] = 0x7f7f; h[1] = 0x0001; h[2] = 0x7f7f; h[3] = 0x0001;
+    IN_ENV(m, flush, traps, flags, st, safenorm_bfnrm2_batch(2, h, 2, 1, 2, outf, 1));
+    CHECK(st == SAFENORM_OK, "%s bfnrm2_batch status %d", g_env_name, st);
+    CHECK_SAME(outf[0], overf, "%s bfnrm2_batch [max,max]", g_env_name);
+    CHECK_SAME(outf[1], (float)ldexp(rint_in(m, sqrt(8589934592.0)), -149),
+               "%s bfnrm2_batch [2^-133,2^-133]", g_env_name);
+    /* The state with half-precision data. */
+    {
+        safenorm_sumsq a;
+        safenorm_sumsq_init(&a);
+        h[0] = h[1] = 0x0001;
+        IN_ENV(m, flush, traps, flags, st, safenorm_sumsq_add_h(&a, 2, h, 1));
+        IN_ENV(m, flush, traps, flags, st, safenorm_sumsq_result_s(&a, &s));
+        if (st != SAFENORM_NEED_EXACT)
+            CHECK_SAME(s, ldexpf(sqrtf_in(m, 2.0f), -24), "%s sumsq_add_h (status %d)",
+                       g_env_name, st);
+        safenorm_sumsq_init(&a);
+        IN_ENV(m, flush, traps, flags, st, safenorm_sumsq_add_bf(&a, 2, h, 1));
+        IN_ENV(m, flush, traps, flags, st, safenorm_sumsq_result_s(&a, &s));
+        if (st != SAFENORM_NEED_EXACT)
+            CHECK_SAME(s, (float)ldexp(rint_in(m, sqrt(8589934592.0)), -149),
+                       "%s sumsq_add_bf (status %d)", g_env_name, st);
+    }
+    /* normalize: the norm in the caller's mode, the quotients to nearest in every mode
+     * (1/sqrt 2 to nearest is M_SQRT1_2 as a double constant; 3/5 and 4/5 are 0.6, 0.8). */
+    x[0] = 3.0; x[1] = 4.0;
+    IN_ENV(m, flush, traps, flags, st, safenorm_dnormalize(2, x, 1, &d));
+    CHECK(st == SAFENORM_OK && d == 5.0, "%s dnormalize [3,4] norm %g", g_env_name, d);
+    CHECK_SAME(x[0], 0.6, "%s dnormalize [3,4] x0", g_env_name);
+    CHECK_SAME(x[1], 0.8, "%s dnormalize [3,4] x1", g_env_name);
+    x[0] = 1.0; x[1] = 1.0;
+    IN_ENV(m, flush, traps, flags, st, safenorm_dnormalize(2, x, 1, &d));
+    CHECK_SAME(d, sqrt_in(m, 2.0), "%s dnormalize [1,1] norm", g_env_name);
+    CHECK_SAME(x[0], 0x1.6a09e667f3bcdp-1, "%s dnormalize [1,1] x0", g_env_name);
+    CHECK_SAME(x[1], 0x1.6a09e667f3bcdp-1, "%s dnormalize [1,1] x1", g_env_name);
+    x[0] = DBL_MAX; x[1] = -DBL_MAX;
+    IN_ENV(m, flush, traps, flags, st, safenorm_dnormalize(2, x, 1, &d));
+    CHECK_SAME(d, over, "%s dnormalize [max,-max] norm", g_env_name);
+    CHECK_SAME(x[0], 0x1.6a09e667f3bcdp-1, "%s dnormalize [max,-max] x0", g_env_name);
+    CHECK_SAME(x[1], -0x1.6a09e667f3bcdp-1, "%s dnormalize [max,-max] x1", g_env_name);
+    x[0] = ldexp(1.0, -1074); x[1] = ldexp(1.0, -1074);
+    IN_ENV(m, flush, traps, flags, st, safenorm_dnormalize(2, x, 1, &d));
+    CHECK_SAME(d, ldexp(rint_in(m, sqrt(2.0)), -1074), "%s dnormalize tiny norm",
+               g_env_name);
+    /* ?lassq: the pair to nearest in every mode, FTZ/DAZ ignored.  The pair is (scale a
+     * power of two, sumsq in [1, 4]), so it is unique: [3,4] from (0,1): s^2 q = 25;
+     * [2^-1070, 2^-1071] from (0,1): (2^-1070, 1.25); binary32 [2^-140] from the subnormal
+     * pair (2^-140, 1): (2^-140, 2). */
+    {
+        int32_t n2 = 2, n1 = 1, one = 1;
+        double sc, sq;
+        float scf, sqf;
+        x[0] = 3.0; x[1] = 4.0; sc = 0.0; sq = 1.0;
+        IN_ENV_VOID(m, flush, traps, flags, dlassq_(&n2, x, &one, &sc, &sq));
+        CHECK(sc * sc * sq == 25.0, "%s dlassq_ [3,4] -> (%a, %a)", g_env_name, sc, sq);
+        x[0] = ldexp(1.0, -1070); x[1] = ldexp(1.0, -1071); sc = 0.0; sq = 1.0;
+        IN_ENV_VOID(m, flush, traps, flags, dlassq_(&n2, x, &one, &sc, &sq));
+        CHECK(sc == ldexp(1.0, -1070) && sq == 1.25, "%s dlassq_ subnormal -> (%a, %a)",
+              g_env_name, sc, sq);
+        xf[0] = ldexpf(1.0f, -140); scf = ldexpf(1.0f, -140); sqf = 1.0f;
+        IN_ENV_VOID(m, flush, traps, flags, slassq_(&n1, xf, &one, &scf, &sqf));
+        CHECK(scf == ldexpf(1.0f, -140) && sqf == 2.0f, "%s slassq_ subnormal -> (%a, %a)",
+              g_env_name, (double)scf, (double)sqf);
+    }
+    /* The checks above (the test's own arithmetic, not the library's) compare and convert
+     * subnormals, which raises the x86 denormal-operand flag in the test's environment. */
+    env_set(g_default);
+}
+
 /* Negative control: the trap setup of this test really traps (a child that overflows with
  * FE_OVERFLOW enabled dies of SIGFPE). */
 static void traps_work(void) {
@@ -269,12 +428,15 @@ int main(void) {
             snprintf(name, sizeof name, "%s%s traps", mode_name[mi], flush[fi].name);
             g_env_name = name;
             run_env(mi, flush[fi].bits, 1, 0);
+            run_env_new(mi, flush[fi].bits, 1, 0);
         }
         /* Flags raised before the call survive it (no traps: raising them would trap). */
         snprintf(name, sizeof name, "%s FTZ+DAZ, every flag raised", mode_name[mi]);
         g_env_name = name;
         run_env(mi, ENV_FTZ | ENV_DAZ, 0, ENV_FLAGS);
+        run_env_new(mi, ENV_FTZ | ENV_DAZ, 0, ENV_FLAGS);
     }
-    CHECK(env_get() == g_default, "the test's environment is back");
+    CHECK(env_get() == g_default, "the test's environment is back: %#llx, was %#llx", env_get(),
+          g_default);
     return finish("test_fenv");
 }

@@ -195,8 +195,10 @@ unsafe fn matrix_raw<T: Element>(m: usize, k: usize, a: *const T, lda: usize) ->
         let s = unsafe { core::slice::from_raw_parts(a, len) };
         return crate::nrm2_matrix(s, m, k, lda).unwrap_or(T::real(f64::NAN));
     }
-    // Every column lies inside the checked span; Unaligned reads element by element.
-    T::real(crate::api::nrm2_source(&UnalignedColumns { a, m, k, lda }))
+    // Every column lies inside the checked span; Unaligned reads element by element.  The
+    // conversion to `T::Real` runs inside the environment guard (under FTZ a subnormal
+    // binary32 norm converted here would be flushed to zero).
+    crate::api::nrm2_source_real::<T>(&UnalignedColumns { a, m, k, lda })
 }
 
 /// Norms of a strided batch of real double vectors: `out[b*incout] =
