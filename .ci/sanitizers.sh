@@ -99,8 +99,11 @@ while IFS=$'\t' read -r name exe _; do
 done < <(test_programs target/cmake-asan)
 [ "$n" -gt 0 ] || { echo "sanitizers: FAIL: no test program found in target/cmake-asan" >&2; exit 1; }
 echo "sanitizers: ASan and UBSan runtimes linked into all $n test programs"
-ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1" \
-UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
+# handle_sigfpe=0: c_tests/test_fenv.c checks, in a forked child, that an overflow with
+# traps enabled dies of SIGFPE (its negative control); the sanitizers' own SIGFPE handler
+# would turn that death into a report and exit status 1.
+ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:handle_sigfpe=0" \
+UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:handle_sigfpe=0" \
     ctest --test-dir target/cmake-asan --output-on-failure -j2
 
 # ---------------------------------------------------------------- 2. valgrind
@@ -117,6 +120,15 @@ unsupported=0
 while IFS=$'\t' read -r name exe rest; do
     args=()
     [ -n "$rest" ] && IFS=$'\t' read -r -a args <<<"$rest"
+    case $name in
+    test_fenv*)
+        # valgrind emulates neither floating-point traps nor FTZ/DAZ nor the directed
+        # rounding of every operation (measured: 211 of 2423 checks differ under it), which
+        # is what this test sets; it runs natively and under ASan/UBSan above.
+        echo "sanitizers: valgrind $name: skipped (valgrind does not emulate the floating-point environment)"
+        continue
+        ;;
+    esac
     for isa in scalar ""; do
         log="$probe/vg.log"
         if ! SAFENORM_ISA="$isa" valgrind --quiet --error-exitcode=1 --leak-check=full \
