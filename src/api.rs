@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 use crate::arch::Kernels;
+use crate::consts::EXPRESS_MAX;
 use crate::dispatch::{self, Isa};
 use crate::fenv::{self, Dir};
 use crate::finish::{
@@ -44,7 +45,36 @@ pub fn nrm2<T: Element>(x: &[T], n: usize, incx: isize) -> Result<T::Real, ViewE
 /// no floating-point exception flag (README, "The floating-point environment").
 #[inline]
 pub fn nrm2_view<T: Element>(v: &Strided<'_, T>) -> T::Real {
-    fenv::with_env(|dir| T::real(norm_view(v, dispatch::active_kernels(), dir)))
+    let k = dispatch::active_kernels();
+    fenv::with_env_express(
+        || express(v, k).map(T::real),
+        |dir| T::real(norm_view(v, k, dir)),
+    )
+}
+
+/// The express path of one ISA for a contiguous slice, under the same environment guard
+/// as the dispatched entry (tests): `None` when this CPU cannot run the ISA, `Some(None)`
+/// when the express path does not apply or does not decide, else the norm.
+#[doc(hidden)]
+pub fn nrm2_express_with_isa<T: Element>(x: &[T], isa: Isa) -> Option<Option<T::Real>> {
+    let k = isa.kernels()?;
+    let v = Strided::contiguous(x);
+    Some(fenv::with_env_express(
+        || express(&v, k).map(|r| Some(T::real(r))),
+        |_| None,
+    ))
+}
+
+/// The express path of a short contiguous view (`fenv.rs`, "The express path"): the
+/// correctly rounded norm (to nearest) when every component is in the clean range and the
+/// fast rounding test decides, raising no flag but inexact; `None` otherwise.
+#[inline(always)]
+fn express<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> Option<f64> {
+    match v.shape() {
+        Shape::F64(x) if x.len() <= EXPRESS_MAX => (k.express64)(x),
+        Shape::F32(x) if x.len() <= EXPRESS_MAX => (k.express32)(x),
+        _ => None,
+    }
 }
 
 /// The norm of a view computed by one given ISA path (for tests and benchmarks), or `None`

@@ -79,6 +79,21 @@ pub(crate) const SHORT_RANGE_EXP: i32 = 900;
 /// handling.
 pub(crate) const ROUND32_RANGE_EXP: i32 = 200;
 
+/// Clean range of the binary64 express path (`kernel::express64`): non-zero components
+/// with `|x|` in `[2^-300, 2^300]` keep every intermediate of the sum and of the rounding a
+/// normal number far from overflow (squares in `[2^-600, 2^600]`, error terms multiples of
+/// `2^-704`).
+pub(crate) const EXPRESS64_EXP: i32 = 300;
+/// Clean range of the binary32 express path (`kernel::express32`): `|x|` in
+/// `[2^-99, 2^95]` gives squares in `[2^-198, 2^190]` and sums of at most 32 of them inside
+/// the `[2^-200, 2^200]` of the fast binary32 rounding ([`ROUND32_RANGE_EXP`]).
+pub(crate) const EXPRESS32_MIN_EXP: i32 = -99;
+/// Upper end of the binary32 clean range, see [`EXPRESS32_MIN_EXP`].
+pub(crate) const EXPRESS32_MAX_EXP: i32 = 95;
+/// Most components of the express paths (`api.rs`): contiguous vectors up to this length
+/// (real components; complex vectors count two per element).
+pub(crate) const EXPRESS_MAX: usize = 32;
+
 /// `u = 2^-53`, the unit roundoff of binary64.
 pub(crate) const U: f64 = pow2(-53);
 /// Smallest offset `sigma` of the binary64 kernel: its grid `2^-52 sigma = 2^-1012` is

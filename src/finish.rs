@@ -226,6 +226,21 @@ pub(crate) fn round_part<const FMA: bool>(p: Part, fmt: Format, dir: Dir) -> Fin
     }
 }
 
+/// The express paths' rounding (`kernel::express64`, `kernel::express32`): the fast test
+/// of [`round64`] or [`round32`] alone, to nearest, `None` when it does not decide (the
+/// caller then takes the general path, which decides every case).
+#[inline(always)]
+pub(crate) fn round_express<const FMA: bool>(p: Part, fmt: Format) -> Option<f64> {
+    if p.hi == 0.0 && p.lo == 0.0 {
+        return Some(0.0);
+    }
+    if fmt == F32 {
+        round32_fast(p.hi, p.lo, p.err)
+    } else {
+        round64_fast::<FMA>(p.hi, p.lo, p.err)
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn need_exact(hi: f64, lo: f64, fmt: Format) -> Finish {
@@ -436,32 +451,58 @@ pub(crate) fn max_finite(fmt: Format) -> f64 {
 /// general rounding.  `FMA`: the caller runs with hardware FMA.
 #[inline(always)]
 fn round64<const FMA: bool>(hi: f64, lo: f64, err: f64) -> Option<f64> {
+    round64_fast::<FMA>(hi, lo, err).or_else(|| round_sum::<FMA>(hi, lo, err, F64, Dir::Nearest))
+}
+
+/// The test of [`round64`] alone: `sqrt(hi + lo)` rounded to nearest binary64 when the sum
+/// lies in `[2^-900, 2^900]` and the bound decides, else `None`.  For sums in
+/// `[2^-600, 2^607]` every operation here is on normal numbers far from overflow (the root
+/// `y >= 2^-300`, `y ulp(y) >= 2^-652`, the remainder a multiple of `ulp(y)^2 >= 2^-704`),
+/// which the express path relies on (`kernel::express64`).
+#[inline(always)]
+fn round64_fast<const FMA: bool>(hi: f64, lo: f64, err: f64) -> Option<f64> {
     let s = hi + lo;
     if !((pow2(-SHORT_RANGE_EXP)..=pow2(SHORT_RANGE_EXP)).contains(&s) && hi >= lo.abs()) {
-        return round_sum::<FMA>(hi, lo, err, F64, Dir::Nearest);
+        return None;
     }
     // FastTwoSum (hi >= |lo|): s + t == hi + lo exactly.
     let t = lo - (s - hi);
     let y = s.sqrt();
     // s - y^2 is exact (remainder of a correctly rounded square root); adding t rounds.
     let rho = sqrt_remainder::<FMA>(s, y) + t;
-    // y in [2^-450, 2^450]: ulp(y) and the products below are exact normal numbers.
-    let ulp = f64::from_bits(y.to_bits() & EXP_MASK) * pow2(-52);
-    let ulp_below = if y.to_bits() & MANT_MASK == 0 {
-        0.5 * ulp
+    // y in [2^-450, 2^450]: `m = 2^exponent(y)`, `ulp(y) = 2^-52 m`, and `A = y ulp(y)` is
+    // exact.  Only a y that is not a power of two is used (the gap below y is then ulp(y)
+    // too; the rare power-of-two roots take the general rounding).  Since s is within
+    // u s + err of S and y within ulp/2 of sqrt(s), |sqrt(S) - y| < ulp, so RN(sqrt S) is
+    // y - ulp, y or y + ulp, and |S - y^2| < 2A (1 + 2^-50).  RN(sqrt S) == y iff
+    // -A + ulp^2/4 < S - y^2 < A + ulp^2/4, == y + ulp iff S - y^2 > A + ulp^2/4, and
+    // == y - ulp iff S - y^2 < -A + ulp^2/4 (ulp^2/4 <= 2^-54 A).  The computed rho is
+    // within err + u |rho| <= err + 2^-51.9 A of S - y^2.  With E = RN(err (1 + 2^-50))
+    // >= err, thr = RN(RN(y m c) - E) <= A (1 - 2^-50) - err for c = 2^-52 (1 - 2^-49), and
+    // thr2 = RN(RN(y m c2) + E) >= A (1 + 2^-49) + err for c2 = 2^-52 (1 + 2^-48) (each
+    // side's three roundings cost less than its slack): |rho| < thr gives y; rho > thr2
+    // gives y + ulp; rho < -thr2 gives y - ulp; anything between is a (near-)tie: `None`.
+    // The test's inputs wait for at most one multiplication and one addition after y.
+    let m = f64::from_bits(y.to_bits() & EXP_MASK);
+    let e = err * (1.0 + pow2(-50));
+    let ym = y * m;
+    let thr = ym * (pow2(-52) * (1.0 - pow2(-49))) - e;
+    let thr2 = ym * (pow2(-52) * (1.0 + pow2(-48))) + e;
+    let a = rho.abs();
+    let step: i64 = if a < thr {
+        0
+    } else if a > thr2 {
+        if rho > 0.0 {
+            1
+        } else {
+            -1
+        }
     } else {
-        ulp
+        return None;
     };
-    // |S - y^2 - rho| <= err + u (1 + u) |rho| <= ez.  RN(sqrt S) == y iff
-    // -y ulp_b + ulp_b^2/4 < S - y^2 < y ulp + ulp^2/4; the factors (1 - 2^-50) cover the
-    // roundings of the two sides of each comparison (and ulp_b^2/4 <= 2^-54 y ulp_b).
-    let ez = err * (1.0 + pow2(-50)) + rho.abs() * pow2(-52);
-    let keep = 1.0 - pow2(-50);
-    if rho + ez < y * ulp * keep && rho - ez > -(y * ulp_below * keep) {
-        Some(y)
-    } else {
-        round_sum::<FMA>(hi, lo, err, F64, Dir::Nearest)
-    }
+    // y is positive, normal, not a power of two and far below the largest finite value:
+    // its neighbours are one unit of the bit pattern away.
+    (y.to_bits() & MANT_MASK != 0).then(|| f64::from_bits(y.to_bits().wrapping_add_signed(step)))
 }
 
 /// `sqrt(hi + lo)` rounded to binary32, where the sum is known to within `err`; `None`
@@ -472,9 +513,17 @@ fn round64<const FMA: bool>(hi: f64, lo: f64, err: f64) -> Option<f64> {
 /// general rounding.
 #[inline(always)]
 fn round32(hi: f64, lo: f64, err: f64) -> Option<f64> {
+    round32_fast(hi, lo, err).or_else(|| round_sum::<false>(hi, lo, err, F32, Dir::Nearest))
+}
+
+/// The test of [`round32`] alone (`None` outside `[2^-200, 2^200]` or when the bound does
+/// not decide).  Every operation is on normal numbers far from overflow (`y` in
+/// `[2^-100, 2^100]`), which the express path relies on (`kernel::express32`).
+#[inline(always)]
+fn round32_fast(hi: f64, lo: f64, err: f64) -> Option<f64> {
     let s = hi + lo;
     if !(pow2(-ROUND32_RANGE_EXP)..=pow2(ROUND32_RANGE_EXP)).contains(&s) {
-        return round_sum::<false>(hi, lo, err, F32, Dir::Nearest);
+        return None;
     }
     let y = s.sqrt();
     // r: a normal binary32 number (y in [2^-100, 2^100]); y - r is exact (Sterbenz).
@@ -493,11 +542,7 @@ fn round32(hi: f64, lo: f64, err: f64) -> Option<f64> {
     let big_e = err * (1.0 + pow2(-50)) + s * pow2(-52);
     let rhs = big_e * 1.01 + y * y * pow2(-52);
     let keep = 1.0 - pow2(-50);
-    if (0.5 * ulp - e) * y * keep > rhs && (e + below) * y * keep > rhs {
-        Some(r)
-    } else {
-        round_sum::<false>(hi, lo, err, F32, Dir::Nearest)
-    }
+    ((0.5 * ulp - e) * y * keep > rhs && (e + below) * y * keep > rhs).then_some(r)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -146,8 +146,8 @@
 #![forbid(unsafe_code)]
 
 use crate::consts::{
-    pow2, ACCEPT_LOW, BIG_LIMIT, BIG_SCALE, EXP_MASK, SHORT_RANGE_EXP, SIGMA_MAX, SIGMA_MIN,
-    SMALL_LIMIT, SMALL_SCALE, U as UNIT,
+    pow2, ACCEPT_LOW, BIG_LIMIT, BIG_SCALE, EXPRESS32_MAX_EXP, EXPRESS32_MIN_EXP, EXPRESS64_EXP,
+    EXP_MASK, SHORT_RANGE_EXP, SIGMA_MAX, SIGMA_MIN, SMALL_LIMIT, SMALL_SCALE, U as UNIT,
 };
 use crate::format::{exponent, ldexp};
 use crate::sumsq::{Part, SumSq};
@@ -222,7 +222,23 @@ pub(crate) trait Lanes: Arith {
     fn all_lt(self, o: Self) -> bool;
     /// True when some lane is NaN.
     fn any_nan(self) -> bool;
+    /// True when every lane is `+-0` or has a magnitude in `[lo, hi]` (both positive
+    /// normal numbers), decided on the bits with integer operations, so that the test raises
+    /// no floating-point flag whatever the lanes hold (NaN, subnormal: see [`express64`]).
+    #[inline(always)]
+    fn all_clean(self, lo: f64, hi: f64) -> bool {
+        let mut a = [0.0; MAX_LANES];
+        self.to_arr(&mut a);
+        let (lo, hi) = (lo.to_bits(), hi.to_bits());
+        a[..Self::N].iter().all(|v| {
+            let b = v.to_bits() & !SIGN_BIT;
+            b == 0 || (lo <= b && b <= hi)
+        })
+    }
 }
+
+/// The sign bit of a binary64 number.
+const SIGN_BIT: u64 = 1 << 63;
 
 /// How one item of an input shape becomes `U` vectors: implemented by marker types in
 /// `arch/` (one per shape, and one for the zero-padded partial last chunk).  A trait rather
@@ -910,6 +926,103 @@ pub(crate) fn small64<V: Lanes, const K: usize>(xs: [V; K]) -> Option<Part> {
     let lo = l[0].reduce_add();
     let err = eft_bound(V::N, K, sigma, 53) + hsum_bound(V::N, K, sigma);
     Some(Part { hi, lo, err })
+}
+
+/// The express path of short contiguous binary64 vectors (`xs` holds the components
+/// zero-padded, `N K` lanes in all): one pass, no offset to predict, and, for the caller's
+/// floating-point environment, no flag but inexact (`fenv.rs`, "The express path").
+///
+/// 1. **Clean range.**  Every component is `+-0` or has `|x|` in `[2^-E, 2^E]`,
+///    `E = EXPRESS64_EXP = 300`, tested on the bits ([`Lanes::all_clean`]) before any
+///    arithmetic; otherwise `None` (the general short path takes the vector).
+/// 2. **Squares.**  `p = RN(x^2)` and `e = fma(x, x, -p) = x^2 - p` exactly (the rounding
+///    error of a product is representable when it does not underflow: `e` is a multiple of
+///    `ulp(x)^2 >= 2^(2(-E-52)) = 2^-704`, a normal number).
+/// 3. **Tree.**  The `p`s are added pairwise, first across the `K` vectors lane by lane,
+///    then across the lanes, each addition by TwoSum (`sumsq::two_sum`: `s + t = a + b`
+///    exactly in round-to-nearest, D. E. Knuth, TAOCP vol. 2, 4.2.2, Thm. B), leaving one
+///    `hi`.  The `e`s and the TwoSum tails `t` are added in the same tree order into `lo`.
+///    So `S = sum x^2 = hi + (exact sum of the 2NK - 1 tail terms)`.
+/// 4. **Bound.**  With `n = NK`: `|e| <= u p`, and each of the `n - 1` tails is at most
+///    `u` times a partial sum of `p`s, so the tail terms total at most `n u (1 + u) S`;
+///    their floating-point sum (any tree of `2n - 1` terms) errs by at most
+///    `gamma_{2n-2}` times that (N. J. Higham, *Accuracy and Stability of Numerical
+///    Algorithms*, 2nd ed., 4.2).  Hence `|S - (hi + lo)| <= 2.1 n^2 u^2 S`, and with
+///    `S <= hi (1 + 2 n u)` the returned `err = 2.2 n^2 2^-106 hi` bounds it (`n <= 64`:
+///    below `2^-93` of `S`, against the `2^-54` that a binary64 rounding needs).
+///
+/// Every intermediate value is zero or a normal number far from overflow: the squares lie in
+/// `[2^-600, 2^600]`, every tail, sum and difference is a multiple of `2^-704` below
+/// `2^607` (at most 64 lanes); so neither flush-to-zero nor denormals-are-zero can change anything, and no
+/// operation raises underflow, overflow, invalid or divide-by-zero.  `finish::round_express`
+/// keeps that for the rounding (`S` in `[2^-600, 2^607]`).
+#[inline(always)]
+pub(crate) fn express64<V: Lanes, const K: usize>(xs: [V; K]) -> Option<Part> {
+    let (lo_c, hi_c) = (pow2(-EXPRESS64_EXP), pow2(EXPRESS64_EXP));
+    let mut clean = true;
+    for x in &xs {
+        clean &= x.all_clean(lo_c, hi_c);
+    }
+    if !clean {
+        return None;
+    }
+    let mut p = xs;
+    let mut e = xs;
+    for k in 0..K {
+        p[k] = xs[k].mul(xs[k]);
+        e[k] = xs[k].fms(xs[k], p[k]);
+    }
+    let mut w = K;
+    while w > 1 {
+        w /= 2;
+        for k in 0..w {
+            let s = p[k].add(p[k + w]);
+            let bp = s.sub(p[k]);
+            let t = p[k].sub(s.sub(bp)).add(p[k + w].sub(bp));
+            p[k] = s;
+            e[k] = e[k].add(e[k + w]).add(t);
+        }
+    }
+    let (mut a, mut b) = ([0.0; MAX_LANES], [0.0; MAX_LANES]);
+    p[0].to_arr(&mut a);
+    e[0].to_arr(&mut b);
+    let mut w = V::N;
+    while w > 1 {
+        w /= 2;
+        for i in 0..w {
+            let (s, t) = crate::sumsq::two_sum(a[i], a[i + w]);
+            a[i] = s;
+            b[i] = (b[i] + b[i + w]) + t;
+        }
+    }
+    let n = (V::N * K) as f64;
+    Some(Part {
+        hi: a[0],
+        lo: b[0],
+        err: 2.2 * n * n * pow2(-106) * a[0],
+    })
+}
+
+/// The express path of short contiguous binary32 vectors (`xs`: the components widened,
+/// zero-padded): every component `+-0` or with `|x|` in `[2^-99, 2^95]`
+/// (`EXPRESS32_MIN_EXP`, `EXPRESS32_MAX_EXP`; tested after widening, where a binary32
+/// subnormal fails it) and then [`small32`]: the squares are exact in `[2^-198, 2^190]`, the
+/// sum of at most 64 of them below `2^196`, so every intermediate is a normal number and the
+/// fast binary32 rounding (`finish::round_express`, `S` in `[2^-200, 2^200]`) applies.  As
+/// for [`express64`], no flag but inexact, except that the widening of a subnormal binary32
+/// input may raise the denormal-operand flag before the test rejects it (the caller then
+/// restores the flags: `fenv.rs`).
+#[inline(always)]
+pub(crate) fn express32<V: Lanes, const K: usize>(xs: [V; K]) -> Option<Part> {
+    let (lo_c, hi_c) = (pow2(EXPRESS32_MIN_EXP), pow2(EXPRESS32_MAX_EXP));
+    let mut clean = true;
+    for x in &xs {
+        clean &= x.all_clean(lo_c, hi_c);
+    }
+    if !clean {
+        return None;
+    }
+    small32::<V, K>(xs)
 }
 
 /// Short binary32 vectors (components widened, zero-padded): `P = sum x^2` in one

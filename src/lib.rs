@@ -119,8 +119,8 @@ mod threads;
 
 pub use api::{
     active_isa, lassq, lassq_data, lassq_forget, norm, normalize, normalize_batch,
-    normalize_source, normalize_strided, normalize_view, nrm2, nrm2_exact_source, nrm2_source,
-    nrm2_source_real, nrm2_view, nrm2_with_isa, Rounded,
+    normalize_source, normalize_strided, normalize_view, nrm2, nrm2_exact_source,
+    nrm2_express_with_isa, nrm2_source, nrm2_source_real, nrm2_view, nrm2_with_isa, Rounded,
 };
 pub use batch::{
     batch_span, nrm2_batch, nrm2_batch_with_isa, nrm2_matrix, nrm2_matrix_with_isa, BatchError,

@@ -83,6 +83,12 @@ pub(crate) struct Kernels {
     pub small_h16_part: fn(&[F16]) -> Option<Part>,
     /// The one-block sum of `small_bf16`.
     pub small_bf16_part: fn(&[BF16]) -> Option<Part>,
+    /// The express path (`kernel::express64`): a contiguous binary64 vector of at most
+    /// `consts::EXPRESS_MAX` components in the clean range, rounded to binary64 raising no
+    /// flag but inexact; `None` when it does not apply or does not decide.
+    pub express64: fn(&[f64]) -> Option<f64>,
+    /// The express path of binary32 data (`kernel::express32`), rounded to binary32.
+    pub express32: fn(&[f32]) -> Option<f64>,
     /// `Panel::count` batch panels of binary64 rows side by side (`kernel/batch.rs`): lane
     /// `c` of panel `q` into `out[q * panel + c]`; `special[q]` gets the lanes of panel `q`
     /// that met a NaN or an infinity (bit `c`).
@@ -159,6 +165,12 @@ macro_rules! kernel_table {
             },
             small_h16_part: small_h16,
             small_bf16_part: small_bf16,
+            express64: |x| {
+                $crate::finish::round_express::<false>(express64(x)?, $crate::format::F64)
+            },
+            express32: |x| {
+                $crate::finish::round_express::<false>(express32(x)?, $crate::format::F32)
+            },
             batch64,
             batch32,
             panel: PANEL,
@@ -195,6 +207,8 @@ macro_rules! kernel_table {
             small_bf16: tramp::small_bf16,
             small_h16_part: tramp::small_h16_part,
             small_bf16_part: tramp::small_bf16_part,
+            express64: tramp::express64,
+            express32: tramp::express32,
             batch64: tramp::batch64,
             batch32: tramp::batch32,
             panel: PANEL,
@@ -222,6 +236,8 @@ macro_rules! kernel_table {
             $crate::arch::kernel_table!(@block $hfeatures, $havail, bf16s, BF16);
             $crate::arch::kernel_table!(@short $hfeatures, $havail, small_h16, F16, F32, small_h16_part);
             $crate::arch::kernel_table!(@short $hfeatures, $havail, small_bf16, BF16, F32, small_bf16_part);
+            $crate::arch::kernel_table!(@express $features, express64, f64, F64);
+            $crate::arch::kernel_table!(@express $features, express32, f32, F32);
             $crate::arch::kernel_table!(@batch $features, batch64, f64);
             $crate::arch::kernel_table!(@batch $features, batch32, f32);
         }
@@ -240,6 +256,26 @@ macro_rules! kernel_table {
                 unsafe { tf(x, s) }
             } else {
                 ($crate::arch::scalar::KERNELS.$name)(x, s)
+            }
+        }
+    };
+    (@express $features:literal, $name:ident, $t:ty, $fmt:ident) => {
+        pub(super) fn $name(x: &[$t]) -> Option<f64> {
+            /// # Safety
+            /// The CPU must have the module's target features.
+            #[target_feature(enable = $features)]
+            unsafe fn tf(x: &[$t]) -> Option<f64> {
+                $crate::finish::round_express::<{ <super::V as $crate::kernel::Lanes>::HAS_FMA }>(
+                    super::$name(x)?,
+                    $crate::format::$fmt,
+                )
+            }
+            if super::is_available() {
+                // SAFETY: the CPU has this module's target features (is_available() just
+                // above), which is the only requirement of the trampoline.
+                unsafe { tf(x) }
+            } else {
+                ($crate::arch::scalar::KERNELS.$name)(x)
             }
         }
     };

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 use super::padded;
+use crate::consts::EXPRESS_MAX;
 use crate::half::{BF16, F16};
 use crate::kernel::batch::Panel;
 use crate::kernel::{
@@ -130,6 +131,23 @@ fn even32(x: &[f32], s: &mut SumSq) -> bool {
 fn pairs32(x: &[f32], s: &mut SumSq) -> bool {
     let (c, t) = x.as_chunks::<8>();
     accumulate32::<V, Pairs32, Pairs32Tail, U, M>(c, (!t.is_empty()).then_some(t), s)
+}
+
+/// The express paths (`kernel::express64`, `kernel::express32`) over `EXPRESS_MAX`
+/// one-lane "vectors", zero-padded.
+fn express64(x: &[f64]) -> Option<Part> {
+    let mut b = [0.0f64; EXPRESS_MAX];
+    b.get_mut(..x.len())?.copy_from_slice(x);
+    kernel::express64::<V, EXPRESS_MAX>(b)
+}
+
+/// See [`express64`].
+fn express32(x: &[f32]) -> Option<Part> {
+    let mut b = [0.0f64; EXPRESS_MAX];
+    for (d, s) in b.get_mut(..x.len())?.iter_mut().zip(x) {
+        *d = f64::from(*s);
+    }
+    kernel::express32::<V, EXPRESS_MAX>(b)
 }
 
 /// Short contiguous binary64 vectors: `small64` up to `SMALL_MAX` components, the one-block

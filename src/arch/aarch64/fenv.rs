@@ -110,6 +110,13 @@ pub(crate) fn leave(caller: Env) {
     }
 }
 
+/// Puts back the caller's environment after the express path (`crate::fenv`): as
+/// [`leave`], which already writes FPSR only when it changed.
+#[inline(always)]
+pub(crate) fn leave_after_inexact(caller: Env) {
+    leave(caller);
+}
+
 /// Writes raw words (tests): FPCR from the high half, FPSR from the low half.
 pub(crate) fn set_raw(w: u64) {
     write_fpcr(w >> 32);

@@ -10,6 +10,7 @@
 //! minimum Rust version) or a 16-bit shift (bfloat16), then to binary64 with `fcvtl`.
 
 use super::super::padded;
+use crate::consts::EXPRESS_MAX;
 use crate::half::{BF16, F16};
 use crate::kernel::batch::Panel;
 use crate::kernel::{
@@ -266,6 +267,36 @@ fn short32_any(x: &[f32]) -> Option<Part> {
         return None;
     }
     short32::<V, F32s, F32sTail, U>(c, (!t.is_empty()).then_some(t))
+}
+
+/// The express paths (`kernel::express64`, `kernel::express32`): up to `EXPRESS_MAX`
+/// components, zero-padded, in 4 or 16 vectors.
+#[inline(always)]
+fn express64(x: &[f64]) -> Option<Part> {
+    let b = padded::<f64, EXPRESS_MAX>(x);
+    if x.len() <= 8 {
+        kernel::express64::<V, 4>(small_vectors::<4>(&b))
+    } else if x.len() <= EXPRESS_MAX {
+        kernel::express64::<V, 16>(small_vectors::<16>(&b))
+    } else {
+        None
+    }
+}
+
+/// See [`express64`].
+#[inline(always)]
+fn express32(x: &[f32]) -> Option<Part> {
+    let mut b = [0.0f64; EXPRESS_MAX];
+    for (d, s) in b.iter_mut().zip(x) {
+        *d = f64::from(*s);
+    }
+    if x.len() <= 8 {
+        kernel::express32::<V, 4>(small_vectors::<4>(&b))
+    } else if x.len() <= EXPRESS_MAX {
+        kernel::express32::<V, 16>(small_vectors::<16>(&b))
+    } else {
+        None
+    }
 }
 
 #[inline(always)]

@@ -7,6 +7,7 @@
 //! `vmaskmovpd` / `vmaskmovps` (no access to masked-off lanes).
 
 use crate::arch::padded;
+use crate::consts::EXPRESS_MAX;
 use crate::half::{BF16, F16};
 use crate::kernel::batch::Panel;
 use crate::kernel::{
@@ -147,6 +148,21 @@ impl Lanes for V {
     fn any_nan(self) -> bool {
         // SAFETY: AVX is available.
         unsafe { _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_UNORD_Q>(self.0, self.0)) != 0 }
+    }
+    #[inline(always)]
+    fn all_clean(self, lo: f64, hi: f64) -> bool {
+        // Magnitude bits `b` (below 2^63, so signed 64-bit compares order them): a lane is
+        // clean when `b == 0` or `lo - 1 < b < hi + 1`.
+        let (lo, hi) = (lo.to_bits() as i64, hi.to_bits() as i64);
+        // SAFETY: AVX2 is available (see the type's documentation).
+        unsafe {
+            let b = _mm256_and_si256(_mm256_castpd_si256(self.0), _mm256_set1_epi64x(i64::MAX));
+            let above = _mm256_cmpgt_epi64(b, _mm256_set1_epi64x(lo - 1));
+            let below = _mm256_cmpgt_epi64(_mm256_set1_epi64x(hi + 1), b);
+            let zero = _mm256_cmpeq_epi64(b, _mm256_setzero_si256());
+            let ok = _mm256_or_si256(_mm256_and_si256(above, below), zero);
+            _mm256_movemask_pd(_mm256_castsi256_pd(ok)) == 0xf
+        }
     }
 }
 
@@ -421,6 +437,31 @@ fn short32_any(x: &[f32]) -> Option<Part> {
         return None;
     }
     short32::<V, F32s, F32sTail, U>(c, (!t.is_empty()).then_some(t))
+}
+
+/// The express paths (`kernel::express64`, `kernel::express32`): up to `EXPRESS_MAX`
+/// components in 1, 2, 4 or 8 zero-padded vectors.
+#[inline(always)]
+fn express64(x: &[f64]) -> Option<Part> {
+    match x.len() {
+        0..=4 => kernel::express64::<V, 1>(load_small64::<1>(x)),
+        5..=8 => kernel::express64::<V, 2>(load_small64::<2>(x)),
+        9..=16 => kernel::express64::<V, 4>(load_small64::<4>(x)),
+        17..=EXPRESS_MAX => kernel::express64::<V, 8>(load_small64::<8>(x)),
+        _ => None,
+    }
+}
+
+/// See [`express64`].
+#[inline(always)]
+fn express32(x: &[f32]) -> Option<Part> {
+    match x.len() {
+        0..=4 => kernel::express32::<V, 1>(load_small32::<1>(x)),
+        5..=8 => kernel::express32::<V, 2>(load_small32::<2>(x)),
+        9..=16 => kernel::express32::<V, 4>(load_small32::<4>(x)),
+        17..=EXPRESS_MAX => kernel::express32::<V, 8>(load_small32::<8>(x)),
+        _ => None,
+    }
 }
 
 #[inline(always)]

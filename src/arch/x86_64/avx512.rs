@@ -11,7 +11,7 @@
 //! native binary32 lanes included (contiguous vectors of `NATIVE_HALF_MIN` to 2^18 values).
 
 use crate::arch::padded;
-use crate::consts::{pow2, EXP_MASK, SIGMA32_MAX, SIGMA32_MIN};
+use crate::consts::{pow2, EXPRESS_MAX, EXP_MASK, SIGMA32_MAX, SIGMA32_MIN};
 use crate::half::{BF16, F16};
 use crate::kernel::batch::Panel;
 use crate::kernel::{
@@ -133,6 +133,21 @@ impl Lanes for V {
     fn any_nan(self) -> bool {
         // SAFETY: AVX-512F is available.
         unsafe { _mm512_cmp_pd_mask::<_CMP_UNORD_Q>(self.0, self.0) != 0 }
+    }
+    #[inline(always)]
+    fn all_clean(self, lo: f64, hi: f64) -> bool {
+        // Magnitude bits `b`; a lane is clean when `b == 0` or `b - lo <= hi - lo` (unsigned:
+        // below `lo` wraps around to a huge value).
+        let (lo, hi) = (lo.to_bits() as i64, hi.to_bits() as i64);
+        // SAFETY: AVX-512F is available (see the type's documentation).
+        unsafe {
+            let b = _mm512_and_si512(_mm512_castpd_si512(self.0), _mm512_set1_epi64(i64::MAX));
+            let in_range = _mm512_cmple_epu64_mask(
+                _mm512_sub_epi64(b, _mm512_set1_epi64(lo)),
+                _mm512_set1_epi64(hi - lo),
+            );
+            (in_range | _mm512_testn_epi64_mask(b, b)) == 0xff
+        }
     }
 }
 
@@ -732,6 +747,30 @@ fn short32_native<T: Src32>(x: &[T]) -> Option<Part> {
             return None;
         }
         Some(Part { hi, lo, err })
+    }
+}
+
+/// The express paths (`kernel::express64`, `kernel::express32`): up to `EXPRESS_MAX`
+/// components in 1, 2 or 4 zero-padded vectors.  (Longer vectors in more vectors were
+/// measured slower than the one-block path on Zen 5: the unrolled tree spills.)
+#[inline(always)]
+fn express64(x: &[f64]) -> Option<Part> {
+    match x.len() {
+        0..=8 => kernel::express64::<V, 1>(load_small64::<1>(x)),
+        9..=16 => kernel::express64::<V, 2>(load_small64::<2>(x)),
+        17..=EXPRESS_MAX => kernel::express64::<V, 4>(load_small64::<4>(x)),
+        _ => None,
+    }
+}
+
+/// See [`express64`].
+#[inline(always)]
+fn express32(x: &[f32]) -> Option<Part> {
+    match x.len() {
+        0..=8 => kernel::express32::<V, 1>(load_small32::<1>(x)),
+        9..=16 => kernel::express32::<V, 2>(load_small32::<2>(x)),
+        17..=EXPRESS_MAX => kernel::express32::<V, 4>(load_small32::<4>(x)),
+        _ => None,
     }
 }
 

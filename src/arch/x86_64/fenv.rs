@@ -89,6 +89,20 @@ pub(crate) fn leave(caller: Env) {
     write(caller.0);
 }
 
+/// Puts back the caller's word after a computation in the caller's own (kernel) control
+/// word that can have raised the inexact flag and no other (`crate::fenv`, "The express
+/// path"): when the caller's inexact flag is already set nothing can have changed, and the
+/// write is skipped.
+#[inline(always)]
+pub(crate) fn leave_after_inexact(caller: Env) {
+    if caller.0 & INEXACT == 0 {
+        write(caller.0);
+    }
+}
+
+/// The inexact flag (PE, bit 5).
+const INEXACT: u32 = 1 << 5;
+
 /// Writes a raw word (tests: `crate::fenv::testing`).
 pub(crate) fn set_raw(w: u64) {
     write(w as u32);
