@@ -156,12 +156,25 @@ pub(crate) unsafe fn norm_raw<T: Element>(
 /// As for [`norm_raw`].
 #[inline]
 pub(crate) unsafe fn norm_or_nan<T: Element>(n: usize, x: *const T, incx: isize) -> T::Real {
+    // The lane of short contiguous vectors (`incx = +-1`, aligned, not NULL): the span is
+    // the `n` elements from `x` (a negative increment walks the same memory backwards, and
+    // the norm does not depend on the order), so the general checks reduce to these.
+    if n.wrapping_sub(1) < SHORT_LANE && incx.unsigned_abs() == 1 && !x.is_null() && x.is_aligned()
+    {
+        // SAFETY: x is non-null and aligned; n >= 1 elements from x are readable (the
+        // caller's contract: the span (n - 1) |incx| + 1 = n), at most SHORT_LANE of them, far
+        // below isize::MAX bytes, so the slice is addressable.
+        return crate::api::norm(unsafe { core::slice::from_raw_parts(x, n) });
+    }
     // SAFETY: forwarded contract.
     match unsafe { norm_raw(n, x, incx) } {
         Ok(v) => v,
         Err(_) => T::real(f64::NAN),
     }
 }
+
+/// Longest vector (in elements) of the short-vector lane of [`norm_or_nan`].
+const SHORT_LANE: usize = 1 << 12;
 
 /// Converts a signed BLAS length: `n <= 0` means the empty vector.
 #[inline]
