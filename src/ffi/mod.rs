@@ -159,11 +159,18 @@ pub(crate) unsafe fn norm_or_nan<T: Element>(n: usize, x: *const T, incx: isize)
     // The lane of short contiguous vectors (`incx = +-1`, aligned, not NULL): the span is
     // the `n` elements from `x` (a negative increment walks the same memory backwards, and
     // the norm does not depend on the order), so the general checks reduce to these.
-    if n.wrapping_sub(1) < SHORT_LANE && incx.unsigned_abs() == 1 && !x.is_null() && x.is_aligned()
+    if n.wrapping_sub(1) < SHORT_LANE
+        && incx.unsigned_abs() == 1
+        && !x.is_null()
+        && x.is_aligned()
+        && (x as usize)
+            .checked_add(n * core::mem::size_of::<T>())
+            .is_some()
     {
         // SAFETY: x is non-null and aligned; n >= 1 elements from x are readable (the
         // caller's contract: the span (n - 1) |incx| + 1 = n), at most SHORT_LANE of them, far
-        // below isize::MAX bytes, so the slice is addressable.
+        // below isize::MAX bytes, and the span does not wrap the address space (checked), so
+        // the slice is addressable.  A span that would wrap gets the general path's answer.
         return crate::api::norm(unsafe { core::slice::from_raw_parts(x, n) });
     }
     // SAFETY: forwarded contract.
