@@ -156,22 +156,31 @@ pub(crate) unsafe fn norm_raw<T: Element>(
 /// As for [`norm_raw`].
 #[inline]
 pub(crate) unsafe fn norm_or_nan<T: Element>(n: usize, x: *const T, incx: isize) -> T::Real {
-    // The lane of short contiguous vectors (`incx = +-1`, aligned, not NULL): the span is
-    // the `n` elements from `x` (a negative increment walks the same memory backwards, and
-    // the norm does not depend on the order), so the general checks reduce to these.
+    // The lane of short vectors with `incx = +-1` or `+-2`, aligned, not NULL: the span is
+    // the `(n - 1) |incx| + 1` elements from `x` (a negative increment walks the same memory
+    // backwards, and the norm does not depend on the order), so the general checks reduce
+    // to these.
+    let stride = incx.unsigned_abs();
     if n.wrapping_sub(1) < SHORT_LANE
-        && incx.unsigned_abs() == 1
+        && stride.wrapping_sub(1) < 2
         && !x.is_null()
         && x.is_aligned()
         && (x as usize)
-            .checked_add(n * core::mem::size_of::<T>())
+            .checked_add(((n - 1) * stride + 1) * core::mem::size_of::<T>())
             .is_some()
     {
-        // SAFETY: x is non-null and aligned; n >= 1 elements from x are readable (the
-        // caller's contract: the span (n - 1) |incx| + 1 = n), at most SHORT_LANE of them, far
-        // below isize::MAX bytes, and the span does not wrap the address space (checked), so
-        // the slice is addressable.  A span that would wrap gets the general path's answer.
-        return crate::api::norm(unsafe { core::slice::from_raw_parts(x, n) });
+        let span = (n - 1) * stride + 1;
+        // SAFETY: x is non-null and aligned; the span of `span` elements from x is readable
+        // (the caller's contract), at most 2 SHORT_LANE elements, far below isize::MAX
+        // bytes, and does not wrap the address space (checked), so the slice is addressable.
+        // A span that would wrap gets the general path's answer.
+        let data = unsafe { core::slice::from_raw_parts(x, span) };
+        if stride == 1 {
+            return crate::api::norm(data);
+        }
+        if let Ok(v) = Strided::new(data, n, incx) {
+            return crate::api::nrm2_view(&v);
+        }
     }
     // SAFETY: forwarded contract.
     match unsafe { norm_raw(n, x, incx) } {
