@@ -126,6 +126,15 @@
 //! is [`eft_bound`] of `N` lanes of `K` steps plus [`hsum_bound`] for the horizontal sum of
 //! the `L`s.  Binary32: `P = sum x^2` with [`sq_bound`].
 //!
+//! Before all of these, contiguous vectors of up to `EXPRESS_MAX` (32) components whose
+//! every component is zero or in a *clean range* (binary64 `[2^-300, 2^300]`, binary32
+//! `[2^-99, 2^95]`, tested on the bits) take the *express path* ([`express64`],
+//! [`express32`]): one pass, binary64 squares summed by a TwoSum tree (no offset to
+//! predict), binary32 squares summed exactly as in [`small32`]; every intermediate is a
+//! normal number, so the path raises no floating-point flag but inexact, which lets the
+//! environment guard skip its restore (`fenv.rs`, "The express path").  Data outside the
+//! clean range, and sums whose rounding the fast test cannot decide, take the paths below.
+//!
 //! Longer contiguous vectors of up to `SHORT_BLOCKS` blocks first try the one-block paths:
 //! [`short64`] runs the block algorithm above over the whole vector as one block of the
 //! medium class (offset from the first chunk, the same verification, plus `sum(s) < sigma`
