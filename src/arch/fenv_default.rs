@@ -37,9 +37,11 @@ pub(crate) fn set_kernel(_caller: Env) {}
 /// Nothing to do.
 #[inline(always)]
 pub(crate) fn leave(_caller: Env) {}
-/// Nothing to do.
+/// Nothing to put back.
 #[inline(always)]
-pub(crate) fn leave_after_inexact(_caller: Env) {}
+pub(crate) fn restore_after_inexact(_caller: Env) -> bool {
+    false
+}
 /// Nothing to do (tests).
 pub(crate) fn set_raw(_w: u64) {}
 /// 0 (tests).

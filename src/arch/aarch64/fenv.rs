@@ -110,11 +110,11 @@ pub(crate) fn leave(caller: Env) {
     }
 }
 
-/// Puts back the caller's environment after the express path (`crate::fenv`): as
-/// [`leave`], which already writes FPSR only when it changed.
+/// Whether to put back the caller's environment after the express path (`crate::fenv`):
+/// always ([`leave`] already writes FPSR only when it changed).
 #[inline(always)]
-pub(crate) fn leave_after_inexact(caller: Env) {
-    leave(caller);
+pub(crate) fn restore_after_inexact(_caller: Env) -> bool {
+    true
 }
 
 /// Writes raw words (tests): FPCR from the high half, FPSR from the low half.

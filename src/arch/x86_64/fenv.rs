@@ -89,15 +89,13 @@ pub(crate) fn leave(caller: Env) {
     write(caller.0);
 }
 
-/// Puts back the caller's word after a computation in the caller's own (kernel) control
-/// word that can have raised the inexact flag and no other (`crate::fenv`, "The express
-/// path"): when the caller's inexact flag is already set nothing can have changed, and the
-/// write is skipped.
+/// Whether the caller's word must be written back after a computation in the caller's own
+/// (kernel) control word that can have raised the inexact flag and no other
+/// (`crate::fenv`, "The express path"): not when the caller's inexact flag is already
+/// set, since then nothing can have changed.
 #[inline(always)]
-pub(crate) fn leave_after_inexact(caller: Env) {
-    if caller.0 & INEXACT == 0 {
-        write(caller.0);
-    }
+pub(crate) fn restore_after_inexact(caller: Env) -> bool {
+    caller.0 & INEXACT == 0
 }
 
 /// The inexact flag (PE, bit 5).
