@@ -562,7 +562,7 @@ small_half!(small_bf16, BF16, BF16s, BF16sTail, load_bf16);
 /// be about 2x slower than these loads (peer harness, 2026-12-06).  The partial last chunk
 /// is copied with checks ([`StripTail::padded`]) and loaded as a contiguous one.
 mod strips {
-    use super::{load_f32, load_f64, CH, M, U, V};
+    use super::{load_f64, CH, M, U, V};
     use crate::arch::strip::{Strip, StripSum, StripTail};
     use crate::kernel::{accumulate32, accumulate64, short32, short64, Load};
     use crate::sumsq::{Part, SumSq};
@@ -570,6 +570,11 @@ mod strips {
 
     /// Chunks per kernel call.
     pub(super) const MB: usize = M;
+    /// Accumulators of the binary32 strips: 8 (the plain sums need no error terms, so the
+    /// 16 registers hold them), twice the chunk of the binary64 strips, half the handles.
+    pub(super) const UW: usize = 8;
+    /// Components per binary32 strip chunk.
+    pub(super) const CHW: usize = 4 * UW;
     /// Most whole chunks of the one-block path (`m <= MS + 1` steps per accumulator lane,
     /// within the `SHORT_BLOCKS * M + 1` of the bound in `kernel.rs`).
     pub(super) const MS: usize = 4 * M;
@@ -633,14 +638,14 @@ mod strips {
         }
     }
 
-    impl Load<V, U> for R32 {
-        type Item<'a> = Strip<'a, f32, CH, 1>;
+    impl Load<V, UW> for R32 {
+        type Item<'a> = Strip<'a, f32, CHW, 1>;
         #[inline(always)]
-        fn load(c: &Strip<'_, f32, CH, 1>) -> [V; U] {
+        fn load(c: &Strip<'_, f32, CHW, 1>) -> [V; UW] {
             let (p, st) = (c.ptr(), c.stride());
-            let mut out = [V(unsafe_zero()); U];
+            let mut out = [V(unsafe_zero()); UW];
             for (u, o) in out.iter_mut().enumerate() {
-                // SAFETY: AVX is available.  Element j = 4u + i < 16 = E is at p + j st,
+                // SAFETY: AVX is available.  Element j = 4u + i < 32 = E is at p + j st,
                 // inside the strip's slice, aligned for f32.
                 *o = V(unsafe {
                     let b = p.add(4 * u * st);
@@ -651,14 +656,14 @@ mod strips {
         }
     }
 
-    impl Load<V, U> for C32 {
-        type Item<'a> = Strip<'a, f32, { CH / 2 }, 2>;
+    impl Load<V, UW> for C32 {
+        type Item<'a> = Strip<'a, f32, { CHW / 2 }, 2>;
         #[inline(always)]
-        fn load(c: &Strip<'_, f32, { CH / 2 }, 2>) -> [V; U] {
+        fn load(c: &Strip<'_, f32, { CHW / 2 }, 2>) -> [V; UW] {
             let (p, st) = (c.ptr(), c.stride());
-            let mut out = [V(unsafe_zero()); U];
+            let mut out = [V(unsafe_zero()); UW];
             for (u, o) in out.iter_mut().enumerate() {
-                // SAFETY: AVX is available.  Element j = 2u + i < 8 = E is the two binary32
+                // SAFETY: AVX is available.  Element j = 2u + i < 16 = E is the two binary32
                 // values (8 bytes) at p + j st, inside the strip's slice; `q` reads them
                 // unaligned.  Their bits in a binary64 lane are the two binary32 values in
                 // memory order (little endian), widened as in `load_f32`.
@@ -694,12 +699,32 @@ mod strips {
     /// Complex binary64 partial chunks.
     pub(super) struct Tail2;
     tail!(Tail2, f64, 2, load_f64);
+    /// The binary32 partial-chunk loaders (`UW` vectors).
+    macro_rules! tail32 {
+        ($main:ident, $p:literal) => {
+            impl Load<V, UW> for $main {
+                type Item<'a> = StripTail<'a, f32, $p>;
+                #[inline(always)]
+                fn load(t: &StripTail<'_, f32, $p>) -> [V; UW] {
+                    let c = t.padded::<CHW>();
+                    let p = c.as_ptr();
+                    let mut out = [V(unsafe_zero()); UW];
+                    for (u, o) in out.iter_mut().enumerate() {
+                        // SAFETY: AVX is available; reads c[4u..4u + 4], u < UW, inside
+                        // the array of CHW = 4 UW values.
+                        *o = V(unsafe { _mm256_cvtps_pd(_mm_loadu_ps(p.add(4 * u))) });
+                    }
+                    out
+                }
+            }
+        };
+    }
     /// Real binary32 partial chunks.
     pub(super) struct Tail32;
-    tail!(Tail32, f32, 1, load_f32);
+    tail32!(Tail32, 1);
     /// Complex binary32 partial chunks.
     pub(super) struct Tail32c;
-    tail!(Tail32c, f32, 2, load_f32);
+    tail32!(Tail32c, 2);
 
     impl StripSum<f64, CH, 1> for R64 {
         #[inline(always)]
@@ -737,40 +762,40 @@ mod strips {
             short64::<V, C64, Tail2, U, false>(c, t, n_c)
         }
     }
-    impl StripSum<f32, CH, 1> for R32 {
+    impl StripSum<f32, CHW, 1> for R32 {
         #[inline(always)]
         fn sum(
-            c: &[Strip<'_, f32, CH, 1>],
+            c: &[Strip<'_, f32, CHW, 1>],
             t: Option<StripTail<'_, f32, 1>>,
             s: &mut SumSq,
         ) -> bool {
-            accumulate32::<V, R32, Tail32, U, M>(c, t, s)
+            accumulate32::<V, R32, Tail32, UW, M>(c, t, s)
         }
         #[inline(always)]
         fn short(
-            c: &[Strip<'_, f32, CH, 1>],
+            c: &[Strip<'_, f32, CHW, 1>],
             t: Option<StripTail<'_, f32, 1>>,
             _n_c: usize,
         ) -> Option<Part> {
-            short32::<V, R32, Tail32, U>(c, t)
+            short32::<V, R32, Tail32, UW>(c, t)
         }
     }
-    impl StripSum<f32, { CH / 2 }, 2> for C32 {
+    impl StripSum<f32, { CHW / 2 }, 2> for C32 {
         #[inline(always)]
         fn sum(
-            c: &[Strip<'_, f32, { CH / 2 }, 2>],
+            c: &[Strip<'_, f32, { CHW / 2 }, 2>],
             t: Option<StripTail<'_, f32, 2>>,
             s: &mut SumSq,
         ) -> bool {
-            accumulate32::<V, C32, Tail32c, U, M>(c, t, s)
+            accumulate32::<V, C32, Tail32c, UW, M>(c, t, s)
         }
         #[inline(always)]
         fn short(
-            c: &[Strip<'_, f32, { CH / 2 }, 2>],
+            c: &[Strip<'_, f32, { CHW / 2 }, 2>],
             t: Option<StripTail<'_, f32, 2>>,
             _n_c: usize,
         ) -> Option<Part> {
-            short32::<V, C32, Tail32c, U>(c, t)
+            short32::<V, C32, Tail32c, UW>(c, t)
         }
     }
 }
@@ -828,18 +853,18 @@ fn short_spread64(x: Spread<'_, f64>) -> Option<Part> {
 #[inline(always)]
 fn short_spread32(x: Spread<'_, f32>) -> Option<Part> {
     if x.parts() == 1 {
-        spread_short::<f32, strips::R32, CH, 1, { strips::MS }>(&x)
+        spread_short::<f32, strips::R32, { strips::CHW }, 1, { strips::MS }>(&x)
     } else {
-        spread_short::<f32, strips::C32, { CH / 2 }, 2, { strips::MS }>(&x)
+        spread_short::<f32, strips::C32, { strips::CHW / 2 }, 2, { strips::MS }>(&x)
     }
 }
 
 #[inline(always)]
 fn spread32(x: Spread<'_, f32>, s: &mut SumSq) -> bool {
     let r = if x.parts() == 1 {
-        spread_strips::<f32, strips::R32, CH, 1, { strips::MB }>(&x, s)
+        spread_strips::<f32, strips::R32, { strips::CHW }, 1, { strips::MB }>(&x, s)
     } else {
-        spread_strips::<f32, strips::C32, { CH / 2 }, 2, { strips::MB }>(&x, s)
+        spread_strips::<f32, strips::C32, { strips::CHW / 2 }, 2, { strips::MB }>(&x, s)
     };
     match r {
         Some(special) => special,
