@@ -19,8 +19,9 @@ use core::mem::MaybeUninit;
 ///
 /// Invariant: `p` is the start of a slice `d` borrowed for `'a` with `(E - 1) * st + P <=
 /// d.len()`, so an ISA's load may read `p + j * st + k` for `j < E`, `k < P` without further
-/// checks.  Strips are built only in this file, by [`Strip::new`] and [`spread_strips`] /
-/// [`spread_short`] (through `strips_of`), each after checking that length.  Two words
+/// checks.  The fields are private to this module: strips are built only here, by
+/// [`Strip::new`] and by `strips_of` (for [`spread_strips`] / [`spread_short`]), each after
+/// checking that length.  Two words
 /// (not a slice and a stride): the drivers write one per chunk, and smaller handles
 /// measured faster for the L1-streaming strides.
 #[derive(Clone, Copy)]

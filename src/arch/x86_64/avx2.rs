@@ -605,7 +605,7 @@ mod strips {
         #[inline(always)]
         fn load(c: &Strip<'_, f64, CH, 1>) -> [V; U] {
             let (p, st) = (c.ptr(), c.stride());
-            let mut out = [V(unsafe_zero()); U];
+            let mut out = [V(zero()); U];
             for (u, o) in out.iter_mut().enumerate() {
                 // SAFETY: AVX is available.  Element j = 4u + i < 16 = E of the strip is at
                 // p + j st, inside the strip's slice (its invariant); p is a binary64 slice
@@ -624,7 +624,7 @@ mod strips {
         #[inline(always)]
         fn load(c: &Strip<'_, f64, { CH / 2 }, 2>) -> [V; U] {
             let (p, st) = (c.ptr(), c.stride());
-            let mut out = [V(unsafe_zero()); U];
+            let mut out = [V(zero()); U];
             for (u, o) in out.iter_mut().enumerate() {
                 // SAFETY: AVX is available.  Element j = 2u + i < 8 = E is the two values
                 // at p + j st, inside the strip's slice (its invariant with P = 2); the
@@ -643,7 +643,7 @@ mod strips {
         #[inline(always)]
         fn load(c: &Strip<'_, f32, CHW, 1>) -> [V; UW] {
             let (p, st) = (c.ptr(), c.stride());
-            let mut out = [V(unsafe_zero()); UW];
+            let mut out = [V(zero()); UW];
             for (u, o) in out.iter_mut().enumerate() {
                 // SAFETY: AVX is available.  Element j = 4u + i < 32 = E is at p + j st,
                 // inside the strip's slice, aligned for f32.
@@ -661,7 +661,7 @@ mod strips {
         #[inline(always)]
         fn load(c: &Strip<'_, f32, { CHW / 2 }, 2>) -> [V; UW] {
             let (p, st) = (c.ptr(), c.stride());
-            let mut out = [V(unsafe_zero()); UW];
+            let mut out = [V(zero()); UW];
             for (u, o) in out.iter_mut().enumerate() {
                 // SAFETY: AVX is available.  Element j = 2u + i < 16 = E is the two binary32
                 // values (8 bytes) at p + j st, inside the strip's slice; `q` reads them
@@ -678,7 +678,7 @@ mod strips {
 
     /// A zero vector.
     #[inline(always)]
-    fn unsafe_zero() -> __m256d {
+    fn zero() -> __m256d {
         // SAFETY: AVX is available.
         unsafe { _mm256_setzero_pd() }
     }
@@ -708,7 +708,7 @@ mod strips {
                 fn load(t: &StripTail<'_, f32, $p>) -> [V; UW] {
                     let c = t.padded::<CHW>();
                     let p = c.as_ptr();
-                    let mut out = [V(unsafe_zero()); UW];
+                    let mut out = [V(zero()); UW];
                     for (u, o) in out.iter_mut().enumerate() {
                         // SAFETY: AVX is available; reads c[4u..4u + 4], u < UW, inside
                         // the array of CHW = 4 UW values.

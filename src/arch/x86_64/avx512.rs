@@ -938,7 +938,7 @@ mod strips {
         #[inline(always)]
         fn load(c: &Strip<'_, f64, CH, 1>) -> [V; U] {
             let (p, st) = (c.ptr(), c.stride());
-            let mut out = [V(unsafe_zero()); U];
+            let mut out = [V(zero()); U];
             for (u, o) in out.iter_mut().enumerate() {
                 // SAFETY: AVX-512F is available.  Element j = 8u + i < 64 = E of the strip
                 // is at p + j st, inside the strip's slice (its invariant); p is a binary64
@@ -966,7 +966,7 @@ mod strips {
         #[inline(always)]
         fn load(c: &Strip<'_, f64, { CH / 2 }, 2>) -> [V; U] {
             let (p, st) = (c.ptr(), c.stride());
-            let mut out = [V(unsafe_zero()); U];
+            let mut out = [V(zero()); U];
             for (u, o) in out.iter_mut().enumerate() {
                 // SAFETY: AVX-512F is available.  Element j = 4u + i < 32 = E is the two
                 // values at p + j st, inside the strip's slice (its invariant with P = 2);
@@ -987,7 +987,7 @@ mod strips {
         #[inline(always)]
         fn load(c: &Strip<'_, f32, CH, 1>) -> [V; U] {
             let (p, st) = (c.ptr(), c.stride());
-            let mut out = [V(unsafe_zero()); U];
+            let mut out = [V(zero()); U];
             for (u, o) in out.iter_mut().enumerate() {
                 // SAFETY: AVX-512F is available.  Element j = 8u + i < 64 = E is at
                 // p + j st, inside the strip's slice, aligned for f32.
@@ -1014,7 +1014,7 @@ mod strips {
         #[inline(always)]
         fn load(c: &Strip<'_, f32, { CH / 2 }, 2>) -> [V; U] {
             let (p, st) = (c.ptr(), c.stride());
-            let mut out = [V(unsafe_zero()); U];
+            let mut out = [V(zero()); U];
             for (u, o) in out.iter_mut().enumerate() {
                 // SAFETY: AVX-512F is available.  Element j = 4u + i < 32 = E is the two
                 // binary32 values (8 bytes) at p + j st, inside the strip's slice; `q`
@@ -1032,7 +1032,7 @@ mod strips {
 
     /// A zero vector.
     #[inline(always)]
-    fn unsafe_zero() -> __m512d {
+    fn zero() -> __m512d {
         // SAFETY: AVX-512F is available.
         unsafe { _mm512_setzero_pd() }
     }
