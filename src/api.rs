@@ -316,6 +316,8 @@ pub(crate) fn norm_view<T: Element>(v: &Strided<'_, T>, k: &Kernels, dir: Dir) -
         Shape::Pairs32(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs32)(x),
         Shape::H16(x) if x.len() <= SHORT32_MAX => (k.small_h16)(x),
         Shape::BF16(x) if x.len() <= SHORT32_MAX => (k.small_bf16)(x),
+        Shape::Spread64(x) if x.len() <= SHORT_MAX => (k.short_spread64)(x),
+        Shape::Spread32(x) if x.len() <= SHORT_MAX => (k.short_spread32)(x),
         _ => None,
     };
     match r {
@@ -348,6 +350,8 @@ fn short_part<T: Element>(v: &Strided<'_, T>, k: &Kernels) -> Option<crate::sums
         Shape::Pairs32(x) if x.len() <= 2 * SHORT_MAX => (k.short_pairs32_part)(x),
         Shape::H16(x) if x.len() <= SHORT32_MAX => (k.small_h16_part)(x),
         Shape::BF16(x) if x.len() <= SHORT32_MAX => (k.small_bf16_part)(x),
+        Shape::Spread64(x) if x.len() <= SHORT_MAX => (k.short_spread64_part)(x),
+        Shape::Spread32(x) if x.len() <= SHORT_MAX => (k.short_spread32_part)(x),
         _ => None,
     }
 }
@@ -405,6 +409,8 @@ fn add_blocks_serial<T: Element>(st: &mut SumSq, v: &Strided<'_, T>, k: &Kernels
         Shape::Pairs32(x) => (k.pairs32)(x, st),
         Shape::H16(x) => (k.h16s)(x, st),
         Shape::BF16(x) => (k.bf16s)(x, st),
+        Shape::Spread64(x) => (k.spread64)(x, st),
+        Shape::Spread32(x) => (k.spread32)(x, st),
         Shape::Other => return add_source(st, v, k),
     };
     if special {

@@ -9,7 +9,11 @@
 //! three scale classes, into a state) and the one-block paths [`short64`], [`small64`],
 //! [`short32`], [`small32`] (short vectors of the medium class, concluded directly).  The
 //! strides (`incx = 1`, `2`, negative, 0 and any other) are mapped to these inputs by
-//! `strided.rs`; every path gives bitwise the same correctly rounded value.
+//! `strided.rs`; every path gives bitwise the same correctly rounded value.  A chunk is
+//! whatever an ISA's loader makes of one item: a contiguous array, a deinterleaved one, or
+//! the elements of a view with any other stride loaded one by one (`arch/mod.rs`, `Strip`):
+//! the algorithm and its bound below depend only on the values in the lanes and on the
+//! number of chunks, not on where the values came from.
 //!
 //! # Binary64 algorithm ([`accumulate64`])
 //!

@@ -1,9 +1,12 @@
 //! The strided view: the one place where `(data, n, incx)` becomes something safe to walk.
 //!
 //! A [`Strided`] borrows a slice and checks, once, that every element the BLAS argument
-//! convention names lies inside it.  It then hands the kernels the elements as chunks of
-//! binary64 values ([`ChunkSource`]): contiguous binary64 data directly, everything else
-//! (strides, binary32, complex with a stride) gathered into a small stack buffer.
+//! convention names lies inside it.  It then hands the kernels a *shape* (`Shape`): the
+//! exact span of the view as a slice, which the SIMD kernels read directly (`incx = +-1`,
+//! `+-2`; any other stride as a `Spread`, whose elements the kernels load one by one), or,
+//! for the paths that need binary64 values (the exact state, the NaN/Inf scan, half
+//! precision with a stride), the elements as chunks of binary64 values ([`ChunkSource`]):
+//! contiguous binary64 data directly, everything else gathered into a small stack buffer.
 //!
 //! Argument convention (reference BLAS 3.12, `dnrm2.f90`):
 //! * `n == 0`: the empty vector (the C adapters map `n <= 0` here);
@@ -283,7 +286,8 @@ pub trait ChunkSource {
 /// How the kernels read a view: a shape with a SIMD kernel of its own, or `Other` (gathered
 /// through [`ChunkSource::for_each_chunk`]).  Each slice is exactly the view's span
 /// `(n - 1) * |incx| + 1` elements (flattened to components for complex types), so the
-/// kernels read nothing outside what [`Strided::new`] checked.
+/// kernels read nothing outside what [`Strided::new`] checked (`Spread` keeps that span and
+/// the element layout, see its invariant).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Shape<'a> {
     /// `incx = +-1`, binary64 components (real or complex): every value.
@@ -302,8 +306,104 @@ pub(crate) enum Shape<'a> {
     H16(&'a [F16]),
     /// `incx = +-1`, bfloat16: every value.
     BF16(&'a [BF16]),
-    /// Empty, `incx = 0`, or another stride (half precision: any stride but `+-1`).
+    /// Binary64 components (real or complex), `|incx| >= 3`: gathered by the kernels.
+    Spread64(Spread<'a, f64>),
+    /// Binary32 components (real or complex), `|incx| >= 3`: gathered by the kernels.
+    Spread32(Spread<'a, f32>),
+    /// Empty, `incx = 0`, or half precision with a stride other than `+-1`.
     Other,
+}
+
+/// The components of a view with a stride of its own (`|incx| >= 3`), flattened: element
+/// `i < n` is the `parts` values at `i * stride ..`.
+///
+/// Invariant (established by [`Strided::shape`], the only constructor; fields private):
+/// `n >= 1`, `parts` is 1 or 2, `stride >= parts`, and `data.len() == (n - 1) * stride +
+/// parts` exactly, so every element lies in `data` and nothing else does.  The kernels that
+/// gather from it (`arch/`) still re-check this with [`Spread::checked`] before any
+/// unchecked access, so their soundness does not rest on another module's invariant.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Spread<'a, T> {
+    data: &'a [T],
+    n: usize,
+    stride: usize,
+    parts: usize,
+}
+
+impl<'a, T: Copy + Default> Spread<'a, T> {
+    /// Private: only [`Strided::shape`] builds one, from a checked view.
+    #[inline(always)]
+    fn new(data: &'a [T], n: usize, stride: usize, parts: usize) -> Self {
+        Spread {
+            data,
+            n,
+            stride,
+            parts,
+        }
+    }
+
+    /// The span holding the elements, exactly.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    #[inline(always)]
+    pub(crate) fn data(&self) -> &'a [T] {
+        self.data
+    }
+
+    /// Number of elements.
+    #[inline(always)]
+    pub(crate) fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Components between the starts of consecutive elements.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    #[inline(always)]
+    pub(crate) fn stride(&self) -> usize {
+        self.stride
+    }
+
+    /// Components per element (1 real, 2 complex).
+    #[inline(always)]
+    pub(crate) fn parts(&self) -> usize {
+        self.parts
+    }
+
+    /// True when the invariant of the type holds (computed without overflow).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    #[inline(always)]
+    pub(crate) fn checked(&self) -> bool {
+        self.n >= 1
+            && (self.parts == 1 || self.parts == 2)
+            && self.stride >= self.parts
+            && (self.n - 1)
+                .checked_mul(self.stride)
+                .and_then(|v| v.checked_add(self.parts))
+                == Some(self.data.len())
+    }
+
+    /// Copies the components of elements `first .. first + count` (`count` at most
+    /// `out.len() / parts`, clamped to the elements there are) to the front of `out`, in
+    /// order; returns how many components were written.  The portable gather (checked
+    /// accesses only): the portable and NEON paths, and the SIMD paths' fallback for a view
+    /// that fails its invariant (not expected).
+    #[inline(always)]
+    pub(crate) fn copy_to(&self, first: usize, count: usize, out: &mut [T]) -> usize {
+        let count = count
+            .min(self.n.saturating_sub(first))
+            .min(out.len() / self.parts.max(1));
+        let mut w = 0;
+        let mut at = first.saturating_mul(self.stride);
+        for _ in 0..count {
+            for k in 0..self.parts {
+                if let (Some(d), Some(&v)) = (out.get_mut(w), self.data.get(at + k)) {
+                    *d = v;
+                }
+                w += 1;
+            }
+            at = at.saturating_add(self.stride);
+        }
+        w
+    }
 }
 
 /// Size of the gather buffer in binary64 values (16 KiB on the stack).
@@ -428,6 +528,17 @@ impl<'a, T: Element> Strided<'a, T> {
                 (None, Some(x), _) => Shape::Pairs32(x),
                 _ => Shape::Other,
             },
+            // `stride >= 3` here (0 is `repeated`); the flattened span is `((n - 1) * stride
+            // + 1) * PARTS` components, which is `(n - 1) * (stride * PARTS) + PARTS`.
+            // (`n == 1` allows any stride: saturated, it is never multiplied by more than 0.)
+            (s, p) if s >= 3 => {
+                let s = s.saturating_mul(p);
+                match (T::as_f64s(self.data), T::as_f32s(self.data)) {
+                    (Some(x), _) => Shape::Spread64(Spread::new(x, self.n, s, p)),
+                    (None, Some(x)) => Shape::Spread32(Spread::new(x, self.n, s, p)),
+                    _ => Shape::Other,
+                }
+            }
             _ => Shape::Other,
         }
     }

@@ -182,9 +182,11 @@ fn dnrm2_families_every_env_isa() {
         let sum0 = exact_sum(&xs[..1]) * num_bigint::BigUint::from(xs.len() as u64);
         let n = xs.len();
         let buf_m2 = strided(xs, -2, f64::NAN);
+        let buf_m5 = strided(xs, -5, f64::NAN);
         let views = [
             (1isize, Strided::new(xs, n, 1).unwrap()),
             (-2, Strided::new(&buf_m2, n, -2).unwrap()),
+            (-5, Strided::new(&buf_m5, n, -5).unwrap()),
         ];
         let v0 = Strided::new(&xs[..1], n, 0).unwrap();
         for e in &envs {
@@ -240,9 +242,11 @@ fn snrm2_families_every_env_isa() {
         let sum = exact_sum(&wide);
         let n = xs.len();
         let buf_2 = strided(xs, 2, f32::NAN);
+        let buf_3 = strided(xs, 3, f32::NAN);
         let views = [
             (1isize, Strided::new(xs, n, 1).unwrap()),
             (2, Strided::new(&buf_2, n, 2).unwrap()),
+            (3, Strided::new(&buf_3, n, 3).unwrap()),
         ];
         for e in &envs {
             let want = round_sqrt_mode(&sum, S, e.mode);
@@ -292,19 +296,28 @@ fn complex_families_every_env_isa() {
         let bs = strided(&cs, 2, [f32::NAN; 2]);
         let vd = Strided::new(&bd, n, -2).unwrap();
         let vs = Strided::new(&bs, n, 2).unwrap();
+        // Strides with no kernel of their own (gathered by the `spread` kernels).
+        let bd3 = strided(&cx, 3, [f64::NAN; 2]);
+        let bs5 = strided(&cs, -5, [f32::NAN; 2]);
+        let vd3 = Strided::new(&bd3, n, 3).unwrap();
+        let vs5 = Strided::new(&bs5, n, -5).unwrap();
         for e in &envs {
             let want = round_sqrt_mode(&sum, D, e.mode);
             let want_s = oracle_mode(&wide, S, e.mode);
             for isa in isas() {
-                let what = || format!("dznrm2 {name} n={n} {} isa={isa:?}", e.name);
-                check(
-                    run(e.raw, &what, || nrm2_with_isa(&vd, isa).unwrap()),
-                    want,
-                    &what,
-                );
-                let what = || format!("scnrm2 {name} n={n} {} isa={isa:?}", e.name);
-                let got = run(e.raw, &what, || nrm2_with_isa(&vs, isa).unwrap());
-                check(f64::from(got), want_s, &what);
+                for (inc, vd) in [(-2, &vd), (3, &vd3)] {
+                    let what = || format!("dznrm2 {name} n={n} inc={inc} {} isa={isa:?}", e.name);
+                    check(
+                        run(e.raw, &what, || nrm2_with_isa(vd, isa).unwrap()),
+                        want,
+                        &what,
+                    );
+                }
+                for (inc, vs) in [(2, &vs), (-5, &vs5)] {
+                    let what = || format!("scnrm2 {name} n={n} inc={inc} {} isa={isa:?}", e.name);
+                    let got = run(e.raw, &what, || nrm2_with_isa(vs, isa).unwrap());
+                    check(f64::from(got), want_s, &what);
+                }
             }
         }
     }

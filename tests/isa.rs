@@ -2,15 +2,18 @@
 //! against the portable path and against the independent oracle of `tests/common`, on every
 //! length 0..300, every start offset 0..64 bytes of a 64-byte aligned buffer (SIMD paths; the
 //! portable path, which has no alignment-dependent code, at offsets 0 and 1 element), the
-//! strides {-3, -2, -1, 0, 1, 2, 3, 17} with a NaN in every stride gap, the hard value
-//! families, and NaN/Inf at every position class (first, middle, tail).  Also checks that
+//! strides {-5, -3, -2, -1, 0, 1, 2, 3, 5, 17} with a NaN in every stride gap, the hard
+//! value families, and NaN/Inf at every position class (first, middle, tail); strides with
+//! no kernel of their own (`|incx| >= 3`, gathered) also at lengths in the thousands
+//! (across the one-block cap and the chunks per kernel call), at `|incx| = 1000`, and
+//! through the states (`SumSq::add_view_with_isa`).  Also checks that
 //! `SAFENORM_ISA` forces the dispatched path (by re-running this binary with it set).
 mod common;
 
 use common::*;
-use safenorm::{nrm2_with_isa, Element, Isa, Strided};
+use safenorm::{nrm2_with_isa, Element, ExactSumSq, Isa, Rounded, Strided, SumSq};
 
-const STRIDES: [isize; 8] = [-3, -2, -1, 0, 1, 2, 3, 17];
+const STRIDES: [isize; 10] = [-5, -3, -2, -1, 0, 1, 2, 3, 5, 17];
 
 fn same(a: f64, b: f64) -> bool {
     (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits()
@@ -49,8 +52,22 @@ fn check<T: Element>(
 ) where
     T::Real: Into<f64>,
 {
+    check_strides(elems, rogue, offsets, want, what, &STRIDES)
+}
+
+/// [`check`] at the given strides.
+fn check_strides<T: Element>(
+    elems: &[T],
+    rogue: T,
+    offsets: &[usize],
+    want: &dyn Fn(isize) -> f64,
+    what: &str,
+    strides: &[isize],
+) where
+    T::Real: Into<f64>,
+{
     let n = elems.len();
-    for inc in STRIDES {
+    for &inc in strides {
         let w = want(inc);
         let (buf, start) = layout(elems, inc, rogue, 0);
         let v = Strided::new(&buf[start..], n, inc).expect("view fits");
@@ -415,6 +432,117 @@ fn native_binary32_lanes() {
                 let mut xs: Vec<f32> = (0..n).map(|_| rng.normal() as f32).collect();
                 xs[n - 3] = special;
                 check(&xs, f32::NAN, &[0], &want_s(&xs), "native32 special");
+            }
+        }
+    }
+}
+
+/// Checks all four element types built from `xs` (binary64 values; binary32 by rounding,
+/// complex by pairing) at the given strides and offsets.
+fn check_all_types(xs: &[f64], offs: &[usize], strides: &[isize], what: &str) {
+    check_strides(xs, f64::NAN, offs, &want_d(xs), what, strides);
+    let xf: Vec<f32> = xs.iter().map(|&v| v as f32).collect();
+    check_strides(&xf, f32::NAN, offs, &want_s(&xf), what, strides);
+    let mut ys = xs.to_vec();
+    if ys.len() % 2 == 1 {
+        ys.push(0.5);
+    }
+    let cx: Vec<[f64; 2]> = ys.chunks_exact(2).map(|c| [c[0], c[1]]).collect();
+    check_strides(&cx, [f64::NAN; 2], offs, &want_c(&cx, D), what, strides);
+    let cs: Vec<[f32; 2]> = cx.iter().map(|c| [c[0] as f32, c[1] as f32]).collect();
+    let wide: Vec<[f64; 2]> = cs
+        .iter()
+        .map(|c| [f64::from(c[0]), f64::from(c[1])])
+        .collect();
+    check_strides(&cs, [f32::NAN; 2], offs, &want_c(&wide, S), what, strides);
+}
+
+/// Strides with no kernel of their own at lengths in the thousands: across the one-block
+/// cap of each ISA (the general path then runs, several kernel calls of whole chunks plus a
+/// partial one), every data character of `data` (plain, huge range, mixed classes, near
+/// overflow, near underflow), NaN and Inf among them.
+#[test]
+fn general_strides_long() {
+    let mut rng = Rng(0x7e57_0007);
+    let strides = [3isize, -5, 17];
+    for n in [1000usize, 4096, 4097, 8203, 9001, 20_004] {
+        let xs = data(&mut rng, n);
+        check_all_types(&xs, &[0, 1], &strides, "long");
+    }
+    for n in [4100usize, 9000] {
+        for pos in [0, n / 2, n - 1] {
+            for bad in [f64::NAN, f64::INFINITY] {
+                let mut xs: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+                xs[pos] = bad;
+                check_all_types(&xs, &[0], &strides, "long special");
+            }
+        }
+    }
+}
+
+/// `|incx| = 1000` (every element on a page of its own, for binary32 too) at short lengths.
+#[test]
+fn general_strides_huge() {
+    let mut rng = Rng(0x7e57_0008);
+    for n in [
+        0usize, 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 70, 129,
+    ] {
+        let xs = data(&mut rng, n);
+        check_all_types(&xs, &[0, 1], &[1000, -1000], "huge stride");
+    }
+}
+
+/// General strides added to states through every ISA (the one-block sums of the short path
+/// and the block kernels, merged with a contiguous piece), against the oracle: a `Correct`
+/// state result must be the correctly rounded norm, a `NeedExact` one sends the test to the
+/// exact state.
+#[test]
+fn general_strides_through_states() {
+    let mut rng = Rng(0x7e57_0009);
+    for n in [5usize, 64, 65, 300, 4099, 9001] {
+        let xs = data(&mut rng, n);
+        let xf: Vec<f32> = xs.iter().map(|&v| v as f32).collect();
+        for inc in [3isize, -5, 17] {
+            let buf = common::layout(&xs, inc, f64::NAN);
+            let v = Strided::new(&buf, n, inc).unwrap();
+            let buf_f = common::layout(&xf, inc, f32::NAN);
+            let vf = Strided::new(&buf_f, n, inc).unwrap();
+            let head = [0.75f64, -3.0];
+            let mut all = head.to_vec();
+            all.extend_from_slice(&xs);
+            let want = oracle(&all, D);
+            let mut all_f: Vec<f64> = head.to_vec();
+            all_f.extend(xf.iter().map(|&v| f64::from(v)));
+            let want_f = oracle(&all_f, S);
+            for isa in isas() {
+                let mut st = SumSq::new();
+                st.add(&head);
+                assert!(st.add_view_with_isa(&v, isa));
+                let mut ex = ExactSumSq::new();
+                ex.add(&head);
+                ex.add_view(&v);
+                let got = match st.result_f64() {
+                    Rounded::Correct(g) => g,
+                    Rounded::NeedExact(_) => ex.result_f64(),
+                };
+                assert!(
+                    same(got, want) && same(ex.result_f64(), want),
+                    "state n={n} inc={inc} isa={isa:?}: got {got:e}, want {want:e}"
+                );
+                let mut st = SumSq::new();
+                st.add(&head);
+                assert!(st.add_view_with_isa(&vf, isa));
+                let mut ex = ExactSumSq::new();
+                ex.add(&head);
+                ex.add_view(&vf);
+                let got = match st.result_f32() {
+                    Rounded::Correct(g) => f64::from(g),
+                    Rounded::NeedExact(_) => f64::from(ex.result_f32()),
+                };
+                assert!(
+                    same(got, want_f),
+                    "state f32 n={n} inc={inc} isa={isa:?}: got {got:e}, want {want_f:e}"
+                );
             }
         }
     }

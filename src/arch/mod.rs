@@ -19,6 +19,12 @@
 //!   [`crate::kernel::SHORT_MAX`] (binary32: [`crate::kernel::SHORT32_MAX`]) components, by
 //!   the short paths (`small*` up to [`crate::kernel::SMALL_MAX`], one-block beyond);
 //! * `short_even*` / `short_pairs*`: the one-block paths of the strided shapes;
+//! * `spread64` / `spread32`: the components of a view with a stride of its own (`|incx| >=
+//!   3`, real or complex; [`Spread`]), summed by the block bodies of their element type
+//!   (`accumulate64`, binary32 data by `accumulate32`): the same proven accumulation as the
+//!   contiguous shapes.  x86_64 loads each chunk's elements straight into vectors
+//!   (`strip.rs`); the portable path and NEON copy them into a buffer ([`spread_add`]) and
+//!   run `f64s` / `f32s` there;
 //! * `h16s` / `bf16s`, `small_h16` / `small_bf16`: contiguous binary16 / bfloat16 data,
 //!   widened to binary32 while loading (exact, see `half.rs`) and then summed by the binary32
 //!   bodies, so their norms are bitwise those of the widened vectors.
@@ -26,6 +32,7 @@
 use crate::finish::Finish;
 use crate::half::{BF16, F16};
 use crate::kernel::batch::Panel;
+use crate::strided::Spread;
 use crate::sumsq::{Part, SumSq};
 
 /// The kernels of one ISA, one per input shape (see the module documentation).  The block
@@ -47,6 +54,19 @@ pub(crate) struct Kernels {
     pub even32: fn(&[f32], &mut SumSq) -> bool,
     /// The binary32 components at indices `4i`, `4i + 1`.
     pub pairs32: fn(&[f32], &mut SumSq) -> bool,
+    /// The binary64 components of a view with a stride of its own, gathered.
+    pub spread64: fn(Spread<'_, f64>, &mut SumSq) -> bool,
+    /// The binary32 components of a view with a stride of its own, gathered.
+    pub spread32: fn(Spread<'_, f32>, &mut SumSq) -> bool,
+    /// A short `spread64` view, rounded to binary64 (the ISA's one-block path; `None` where
+    /// it has none).
+    pub short_spread64: fn(Spread<'_, f64>) -> Option<f64>,
+    /// A short `spread32` view, rounded to binary32.
+    pub short_spread32: fn(Spread<'_, f32>) -> Option<f64>,
+    /// The one-block sum of `short_spread64`.
+    pub short_spread64_part: fn(Spread<'_, f64>) -> Option<Part>,
+    /// The one-block sum of `short_spread32`.
+    pub short_spread32_part: fn(Spread<'_, f32>) -> Option<Part>,
     /// A short contiguous binary64 vector, rounded to binary64.
     pub small64: fn(&[f64]) -> Option<f64>,
     /// A short contiguous binary32 vector, rounded to binary32.
@@ -137,6 +157,16 @@ macro_rules! kernel_table {
             pairs64,
             even32,
             pairs32,
+            spread64,
+            spread32,
+            short_spread64: |x| {
+                $crate::arch::short_rounded::<false>(short_spread64(x), $crate::format::F64)
+            },
+            short_spread32: |x| {
+                $crate::arch::short_rounded::<false>(short_spread32(x), $crate::format::F32)
+            },
+            short_spread64_part: short_spread64,
+            short_spread32_part: short_spread32,
             small64: |x| $crate::arch::short_rounded::<false>(small64(x), $crate::format::F64),
             small32: |x| $crate::arch::short_rounded::<false>(small32(x), $crate::format::F32),
             short_even64: |x| {
@@ -189,6 +219,12 @@ macro_rules! kernel_table {
             pairs64: tramp::pairs64,
             even32: tramp::even32,
             pairs32: tramp::pairs32,
+            spread64: tramp::spread64,
+            spread32: tramp::spread32,
+            short_spread64: tramp::short_spread64,
+            short_spread32: tramp::short_spread32,
+            short_spread64_part: tramp::short_spread64_part,
+            short_spread32_part: tramp::short_spread32_part,
             small64: tramp::small64,
             small32: tramp::small32,
             short_even64: tramp::short_even64,
@@ -219,6 +255,7 @@ macro_rules! kernel_table {
         mod tramp {
             use $crate::kernel::batch::Panel;
             use $crate::half::{BF16, F16};
+            use $crate::strided::Spread;
             use $crate::sumsq::{Part, SumSq};
             $crate::arch::kernel_table!(@block $features, is_available, f64s, f64);
             $crate::arch::kernel_table!(@block $features, is_available, f32s, f32);
@@ -226,6 +263,10 @@ macro_rules! kernel_table {
             $crate::arch::kernel_table!(@block $features, is_available, pairs64, f64);
             $crate::arch::kernel_table!(@block $features, is_available, even32, f32);
             $crate::arch::kernel_table!(@block $features, is_available, pairs32, f32);
+            $crate::arch::kernel_table!(@block_of $features, is_available, spread64, Spread<'_, f64>);
+            $crate::arch::kernel_table!(@block_of $features, is_available, spread32, Spread<'_, f32>);
+            $crate::arch::kernel_table!(@short_of $features, is_available, short_spread64, Spread<'_, f64>, F64, short_spread64_part);
+            $crate::arch::kernel_table!(@short_of $features, is_available, short_spread32, Spread<'_, f32>, F32, short_spread32_part);
             $crate::arch::kernel_table!(@short $features, is_available, small64, f64, F64, small64_part);
             $crate::arch::kernel_table!(@short $features, is_available, small32, f32, F32, small32_part);
             $crate::arch::kernel_table!(@short $features, is_available, short_even64, f64, F64, short_even64_part);
@@ -243,11 +284,14 @@ macro_rules! kernel_table {
         }
     };
     (@block $features:literal, $avail:ident, $name:ident, $t:ty) => {
-        pub(super) fn $name(x: &[$t], s: &mut SumSq) -> bool {
+        $crate::arch::kernel_table!(@block_of $features, $avail, $name, &[$t]);
+    };
+    (@block_of $features:literal, $avail:ident, $name:ident, $t:ty) => {
+        pub(super) fn $name(x: $t, s: &mut SumSq) -> bool {
             /// # Safety
             /// The CPU must have the module's target features.
             #[target_feature(enable = $features)]
-            unsafe fn tf(x: &[$t], s: &mut SumSq) -> bool {
+            unsafe fn tf(x: $t, s: &mut SumSq) -> bool {
                 super::$name(x, s)
             }
             if super::$avail() {
@@ -304,11 +348,14 @@ macro_rules! kernel_table {
         }
     };
     (@short $features:literal, $avail:ident, $name:ident, $t:ty, $fmt:ident, $part:ident) => {
-        pub(super) fn $name(x: &[$t]) -> Option<f64> {
+        $crate::arch::kernel_table!(@short_of $features, $avail, $name, &[$t], $fmt, $part);
+    };
+    (@short_of $features:literal, $avail:ident, $name:ident, $t:ty, $fmt:ident, $part:ident) => {
+        pub(super) fn $name(x: $t) -> Option<f64> {
             /// # Safety
             /// The CPU must have the module's target features.
             #[target_feature(enable = $features)]
-            unsafe fn tf(x: &[$t]) -> Option<f64> {
+            unsafe fn tf(x: $t) -> Option<f64> {
                 $crate::arch::short_rounded::<{ <super::V as $crate::kernel::Lanes>::HAS_FMA }>(
                     super::$name(x),
                     $crate::format::$fmt,
@@ -323,11 +370,11 @@ macro_rules! kernel_table {
             }
         }
 
-        pub(super) fn $part(x: &[$t]) -> Option<Part> {
+        pub(super) fn $part(x: $t) -> Option<Part> {
             /// # Safety
             /// The CPU must have the module's target features.
             #[target_feature(enable = $features)]
-            unsafe fn tf(x: &[$t]) -> Option<Part> {
+            unsafe fn tf(x: $t) -> Option<Part> {
                 super::$name(x)
             }
             if super::$avail() {
@@ -353,6 +400,8 @@ pub(crate) mod fenv;
 #[cfg(all(target_arch = "x86_64", not(miri)))]
 pub(crate) use x86_64::fenv;
 pub(crate) mod scalar;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod strip;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod x86_64;
 
@@ -394,6 +443,45 @@ pub(crate) fn batch_portable<T>(
             *d = bits;
         }
     }
+}
+
+/// Components per copy buffer of the portable `spread64` / `spread32` (16 KiB of binary64
+/// values).
+pub(crate) const GATHER: usize = 2048;
+
+/// A copy buffer.
+pub(crate) struct GatherBuf<T>(pub(crate) [T; GATHER]);
+
+/// How an ISA copies a [`Spread`] and sums the copied components: a trait with
+/// `#[inline(always)]` methods rather than closures, so that both are compiled inside the
+/// ISA's `#[target_feature]` trampoline (as `kernel::Load`).
+pub(crate) trait Gathered<T> {
+    /// Writes the components of elements `first .. first + count` (`count * parts <=
+    /// GATHER`, `first + count <= x.len()`) to the front of `buf`, in order; returns how
+    /// many (`count * parts`).
+    fn fill(x: &Spread<'_, T>, first: usize, count: usize, buf: &mut GatherBuf<T>) -> usize;
+    /// The block kernel of the contiguous components (`f64s` / `f32s`).
+    fn add(x: &[T], s: &mut SumSq) -> bool;
+}
+
+/// The portable `spread64` / `spread32`: the view's elements copied into buffers of
+/// [`GATHER`] components, each summed by `G::add` (a kernel call of its own); returns whether
+/// a call met a NaN or an infinity.
+#[inline(always)]
+pub(crate) fn spread_add<T: Copy + Default, G: Gathered<T>>(
+    x: &Spread<'_, T>,
+    s: &mut SumSq,
+) -> bool {
+    let mut buf = GatherBuf([T::default(); GATHER]);
+    let per = GATHER / x.parts().max(1);
+    let (mut first, mut special) = (0, false);
+    while first < x.len() {
+        let count = (x.len() - first).min(per);
+        let w = G::fill(x, first, count, &mut buf);
+        special |= G::add(buf.0.get(..w).unwrap_or(&[]), s);
+        first += count;
+    }
+    special
 }
 
 /// Copies `x` (at most `CH` values) into a zero-padded array: the portable way to load a

@@ -3,10 +3,12 @@
 //!
 //! Strided shapes are deinterleaved in registers: `vunpcklpd` (even binary64 elements, in
 //! the order 0, 4, 2, 6, which does not matter for a sum) and `vperm2f128` (complex pairs);
-//! `vpermps` / `vpermpd` before the `vcvtps2pd` widening for binary32.  Short vectors use
+//! `vpermps` / `vpermpd` before the `vcvtps2pd` widening for binary32.  Any other stride:
+//! each element loaded on its own and inserted (`strips` below), summed by the same bodies.  Short vectors use
 //! `vmaskmovpd` / `vmaskmovps` (no access to masked-off lanes).
 
-use crate::arch::padded;
+use crate::arch::strip::{spread_short, spread_strips};
+use crate::arch::{padded, spread_add, GatherBuf, Gathered};
 use crate::consts::EXPRESS_MAX;
 use crate::half::{BF16, F16};
 use crate::kernel::batch::Panel;
@@ -14,6 +16,7 @@ use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
     SHORT_BLOCKS, SMALL_MAX,
 };
+use crate::strided::Spread;
 use crate::sumsq::{Part, SumSq};
 use core::arch::x86_64::*;
 
@@ -591,6 +594,324 @@ macro_rules! small_half {
 }
 small_half!(small_h16, F16, H16s, H16sTail, load_h16);
 small_half!(small_bf16, BF16, BF16s, BF16sTail, load_bf16);
+
+/// Views with a stride of their own ([`Spread`]): each chunk's elements are loaded straight
+/// into vectors (scalar loads of binary64 / binary32 values, 128-bit loads of complex
+/// binary64 elements, 64-bit loads of complex binary32 elements, combined with inserts; the
+/// binary32 vectors are widened as in [`load_f32`]) and summed by the bodies of the
+/// contiguous shapes.  Hardware gathers (`vgatherqpd` and friends) were measured on Zen 5 to
+/// be about 2x slower than these loads (peer harness, 2026-12-06).  The partial last chunk
+/// is copied with checks ([`StripTail::padded`]) and loaded as a contiguous one.
+mod strips {
+    use super::{load_f64, CH, M, U, V};
+    use crate::arch::strip::{Strip, StripSum, StripTail};
+    use crate::kernel::{accumulate32, accumulate64, short32, short64, Load};
+    use crate::sumsq::{Part, SumSq};
+    use core::arch::x86_64::*;
+
+    /// Chunks per kernel call.
+    pub(super) const MB: usize = M;
+    /// Accumulators of the binary32 strips: 8 (the plain sums need no error terms, so the
+    /// 16 registers hold them), twice the chunk of the binary64 strips, half the handles.
+    pub(super) const UW: usize = 8;
+    /// Components per binary32 strip chunk.
+    pub(super) const CHW: usize = 4 * UW;
+    /// Most whole chunks of the one-block path (`m <= MS + 1` steps per accumulator lane,
+    /// within the `SHORT_BLOCKS * M + 1` of the bound in `kernel.rs`).
+    pub(super) const MS: usize = 4 * M;
+
+    /// Loads for real binary64 chunks (16 elements) and their tails.
+    pub(super) struct R64;
+    /// Loads for complex binary64 chunks (8 elements) and their tails.
+    pub(super) struct C64;
+    /// Loads for real binary32 chunks (16 elements) and their tails.
+    pub(super) struct R32;
+    /// Loads for complex binary32 chunks (8 elements) and their tails.
+    pub(super) struct C32;
+    /// The partial-chunk loaders.
+    pub(super) struct Tail;
+
+    /// The 8-byte value at `p` (any alignment), as the bits of a binary64.
+    ///
+    /// # Safety
+    /// `p .. p + 8 bytes` must be readable.
+    #[inline(always)]
+    unsafe fn q(p: *const f32) -> f64 {
+        // SAFETY: readable (the caller's contract); read_unaligned has no alignment need.
+        unsafe { p.cast::<f64>().read_unaligned() }
+    }
+
+    impl Load<V, U> for R64 {
+        type Item<'a> = Strip<'a, f64, CH, 1>;
+        #[inline(always)]
+        fn load(c: &Strip<'_, f64, CH, 1>) -> [V; U] {
+            let (p, st) = (c.ptr(), c.stride());
+            let mut out = [V(zero()); U];
+            for (u, o) in out.iter_mut().enumerate() {
+                // SAFETY: AVX is available.  Element j = 4u + i < 16 = E of the strip is at
+                // p + j st, inside the strip's slice (its invariant); p is a binary64 slice
+                // pointer, so every such address is aligned for f64.
+                *o = V(unsafe {
+                    let b = p.add(4 * u * st);
+                    _mm256_setr_pd(*b, *b.add(st), *b.add(2 * st), *b.add(3 * st))
+                });
+            }
+            out
+        }
+    }
+
+    impl Load<V, U> for C64 {
+        type Item<'a> = Strip<'a, f64, { CH / 2 }, 2>;
+        #[inline(always)]
+        fn load(c: &Strip<'_, f64, { CH / 2 }, 2>) -> [V; U] {
+            let (p, st) = (c.ptr(), c.stride());
+            let mut out = [V(zero()); U];
+            for (u, o) in out.iter_mut().enumerate() {
+                // SAFETY: AVX is available.  Element j = 2u + i < 8 = E is the two values
+                // at p + j st, inside the strip's slice (its invariant with P = 2); the
+                // 128-bit loads are unaligned loads.
+                *o = V(unsafe {
+                    let b = p.add(2 * u * st);
+                    _mm256_loadu2_m128d(b.add(st), b)
+                });
+            }
+            out
+        }
+    }
+
+    impl Load<V, UW> for R32 {
+        type Item<'a> = Strip<'a, f32, CHW, 1>;
+        #[inline(always)]
+        fn load(c: &Strip<'_, f32, CHW, 1>) -> [V; UW] {
+            let (p, st) = (c.ptr(), c.stride());
+            let mut out = [V(zero()); UW];
+            for (u, o) in out.iter_mut().enumerate() {
+                // SAFETY: AVX is available.  Element j = 4u + i < 32 = E is at p + j st,
+                // inside the strip's slice, aligned for f32.
+                *o = V(unsafe {
+                    let b = p.add(4 * u * st);
+                    _mm256_cvtps_pd(_mm_setr_ps(*b, *b.add(st), *b.add(2 * st), *b.add(3 * st)))
+                });
+            }
+            out
+        }
+    }
+
+    impl Load<V, UW> for C32 {
+        type Item<'a> = Strip<'a, f32, { CHW / 2 }, 2>;
+        #[inline(always)]
+        fn load(c: &Strip<'_, f32, { CHW / 2 }, 2>) -> [V; UW] {
+            let (p, st) = (c.ptr(), c.stride());
+            let mut out = [V(zero()); UW];
+            for (u, o) in out.iter_mut().enumerate() {
+                // SAFETY: AVX is available.  Element j = 2u + i < 16 = E is the two binary32
+                // values (8 bytes) at p + j st, inside the strip's slice; `q` reads them
+                // unaligned.  Their bits in a binary64 lane are the two binary32 values in
+                // memory order (little endian), widened as in `load_f32`.
+                *o = V(unsafe {
+                    let b = p.add(2 * u * st);
+                    _mm256_cvtps_pd(_mm_castpd_ps(_mm_setr_pd(q(b), q(b.add(st)))))
+                });
+            }
+            out
+        }
+    }
+
+    /// A zero vector.
+    #[inline(always)]
+    fn zero() -> __m256d {
+        // SAFETY: AVX is available.
+        unsafe { _mm256_setzero_pd() }
+    }
+
+    /// A partial-chunk loader: the checked, zero-padded copy loaded as a contiguous chunk.
+    macro_rules! tail {
+        ($main:ident, $t:ty, $p:literal, $load:path) => {
+            impl Load<V, U> for $main {
+                type Item<'a> = StripTail<'a, $t, $p>;
+                #[inline(always)]
+                fn load(t: &StripTail<'_, $t, $p>) -> [V; U] {
+                    $load(&t.padded::<CH>())
+                }
+            }
+        };
+    }
+    tail!(Tail, f64, 1, load_f64);
+    /// Complex binary64 partial chunks.
+    pub(super) struct Tail2;
+    tail!(Tail2, f64, 2, load_f64);
+    /// The binary32 partial-chunk loaders (`UW` vectors).
+    macro_rules! tail32 {
+        ($main:ident, $p:literal) => {
+            impl Load<V, UW> for $main {
+                type Item<'a> = StripTail<'a, f32, $p>;
+                #[inline(always)]
+                fn load(t: &StripTail<'_, f32, $p>) -> [V; UW] {
+                    let c = t.padded::<CHW>();
+                    let p = c.as_ptr();
+                    let mut out = [V(zero()); UW];
+                    for (u, o) in out.iter_mut().enumerate() {
+                        // SAFETY: AVX is available; reads c[4u..4u + 4], u < UW, inside
+                        // the array of CHW = 4 UW values.
+                        *o = V(unsafe { _mm256_cvtps_pd(_mm_loadu_ps(p.add(4 * u))) });
+                    }
+                    out
+                }
+            }
+        };
+    }
+    /// Real binary32 partial chunks.
+    pub(super) struct Tail32;
+    tail32!(Tail32, 1);
+    /// Complex binary32 partial chunks.
+    pub(super) struct Tail32c;
+    tail32!(Tail32c, 2);
+
+    impl StripSum<f64, CH, 1> for R64 {
+        #[inline(always)]
+        fn sum(
+            c: &[Strip<'_, f64, CH, 1>],
+            t: Option<StripTail<'_, f64, 1>>,
+            s: &mut SumSq,
+        ) -> bool {
+            accumulate64::<V, R64, Tail, U, M>(c, t, s)
+        }
+        #[inline(always)]
+        fn short(
+            c: &[Strip<'_, f64, CH, 1>],
+            t: Option<StripTail<'_, f64, 1>>,
+            n_c: usize,
+        ) -> Option<Part> {
+            short64::<V, R64, Tail, U, false>(c, t, n_c)
+        }
+    }
+    impl StripSum<f64, { CH / 2 }, 2> for C64 {
+        #[inline(always)]
+        fn sum(
+            c: &[Strip<'_, f64, { CH / 2 }, 2>],
+            t: Option<StripTail<'_, f64, 2>>,
+            s: &mut SumSq,
+        ) -> bool {
+            accumulate64::<V, C64, Tail2, U, M>(c, t, s)
+        }
+        #[inline(always)]
+        fn short(
+            c: &[Strip<'_, f64, { CH / 2 }, 2>],
+            t: Option<StripTail<'_, f64, 2>>,
+            n_c: usize,
+        ) -> Option<Part> {
+            short64::<V, C64, Tail2, U, false>(c, t, n_c)
+        }
+    }
+    impl StripSum<f32, CHW, 1> for R32 {
+        #[inline(always)]
+        fn sum(
+            c: &[Strip<'_, f32, CHW, 1>],
+            t: Option<StripTail<'_, f32, 1>>,
+            s: &mut SumSq,
+        ) -> bool {
+            accumulate32::<V, R32, Tail32, UW, M>(c, t, s)
+        }
+        #[inline(always)]
+        fn short(
+            c: &[Strip<'_, f32, CHW, 1>],
+            t: Option<StripTail<'_, f32, 1>>,
+            _n_c: usize,
+        ) -> Option<Part> {
+            short32::<V, R32, Tail32, UW>(c, t)
+        }
+    }
+    impl StripSum<f32, { CHW / 2 }, 2> for C32 {
+        #[inline(always)]
+        fn sum(
+            c: &[Strip<'_, f32, { CHW / 2 }, 2>],
+            t: Option<StripTail<'_, f32, 2>>,
+            s: &mut SumSq,
+        ) -> bool {
+            accumulate32::<V, C32, Tail32c, UW, M>(c, t, s)
+        }
+        #[inline(always)]
+        fn short(
+            c: &[Strip<'_, f32, { CHW / 2 }, 2>],
+            t: Option<StripTail<'_, f32, 2>>,
+            _n_c: usize,
+        ) -> Option<Part> {
+            short32::<V, C32, Tail32c, UW>(c, t)
+        }
+    }
+}
+
+/// The portable copy of a [`Spread`] summed by this ISA's `f64s` / `f32s` (not reached:
+/// the fallback of [`spread_strips`] for a view that fails its invariant).
+struct Copies;
+
+impl Gathered<f64> for Copies {
+    #[inline(always)]
+    fn fill(x: &Spread<'_, f64>, first: usize, count: usize, buf: &mut GatherBuf<f64>) -> usize {
+        x.copy_to(first, count, &mut buf.0)
+    }
+    #[inline(always)]
+    fn add(x: &[f64], s: &mut SumSq) -> bool {
+        f64s(x, s)
+    }
+}
+
+impl Gathered<f32> for Copies {
+    #[inline(always)]
+    fn fill(x: &Spread<'_, f32>, first: usize, count: usize, buf: &mut GatherBuf<f32>) -> usize {
+        x.copy_to(first, count, &mut buf.0)
+    }
+    #[inline(always)]
+    fn add(x: &[f32], s: &mut SumSq) -> bool {
+        f32s(x, s)
+    }
+}
+
+#[inline(always)]
+fn spread64(x: Spread<'_, f64>, s: &mut SumSq) -> bool {
+    let r = if x.parts() == 1 {
+        spread_strips::<f64, strips::R64, CH, 1, { strips::MB }>(&x, s)
+    } else {
+        spread_strips::<f64, strips::C64, { CH / 2 }, 2, { strips::MB }>(&x, s)
+    };
+    match r {
+        Some(special) => special,
+        None => spread_add::<f64, Copies>(&x, s),
+    }
+}
+
+/// The one-block path of a short `spread64` view.
+#[inline(always)]
+fn short_spread64(x: Spread<'_, f64>) -> Option<Part> {
+    if x.parts() == 1 {
+        spread_short::<f64, strips::R64, CH, 1, { strips::MS }>(&x)
+    } else {
+        spread_short::<f64, strips::C64, { CH / 2 }, 2, { strips::MS }>(&x)
+    }
+}
+
+/// The one-block path of a short `spread32` view.
+#[inline(always)]
+fn short_spread32(x: Spread<'_, f32>) -> Option<Part> {
+    if x.parts() == 1 {
+        spread_short::<f32, strips::R32, { strips::CHW }, 1, { strips::MS }>(&x)
+    } else {
+        spread_short::<f32, strips::C32, { strips::CHW / 2 }, 2, { strips::MS }>(&x)
+    }
+}
+
+#[inline(always)]
+fn spread32(x: Spread<'_, f32>, s: &mut SumSq) -> bool {
+    let r = if x.parts() == 1 {
+        spread_strips::<f32, strips::R32, { strips::CHW }, 1, { strips::MB }>(&x, s)
+    } else {
+        spread_strips::<f32, strips::C32, { strips::CHW / 2 }, 2, { strips::MB }>(&x, s)
+    };
+    match r {
+        Some(special) => special,
+        None => spread_add::<f32, Copies>(&x, s),
+    }
+}
 
 crate::arch::kernel_table!("avx2,fma", "avx2,fma,f16c", is_available_half);
 /// Accumulators of the batch kernels: 8 (32 lanes per row, four cache lines of binary64),

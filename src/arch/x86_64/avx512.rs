@@ -3,14 +3,16 @@
 //!
 //! Strided shapes are deinterleaved in registers: `vpermt2pd` for binary64 (even elements
 //! or complex pairs of two loads), `vpmovqd` / `vpermq` before the `vcvtps2pd` widening
-//! for binary32.  Short vectors use masked loads (no access to masked-off lanes).  Contiguous
+//! for binary32.  Any other stride: each element loaded on its own and inserted (`strips`
+//! below), summed by the same bodies.  Short vectors use masked loads (no access to masked-off lanes).  Contiguous
 //! binary32 vectors of 4096 to 2^18 components run the error-free steps natively in 16
 //! binary32 lanes (`short32_native`; proof in `kernel.rs`, "Native binary32 lanes").
 //! Half-precision data are widened to binary32 while loading (`vcvtph2ps` for binary16, a
 //! zero-extension and 16-bit shift for bfloat16) and run the same binary32 bodies, the
 //! native binary32 lanes included (contiguous vectors of `NATIVE_HALF_MIN` to 2^18 values).
 
-use crate::arch::padded;
+use crate::arch::strip::{spread_short, spread_strips};
+use crate::arch::{padded, spread_add, GatherBuf, Gathered};
 use crate::consts::{pow2, EXPRESS_MAX, EXP_MASK, SIGMA32_MAX, SIGMA32_MIN};
 use crate::half::{BF16, F16};
 use crate::kernel::batch::Panel;
@@ -18,6 +20,7 @@ use crate::kernel::{
     self, accumulate32, accumulate64, short32, short64, Arith, Lanes, Load, MAX_LANES,
     SHORT_BLOCKS, SMALL_MAX,
 };
+use crate::strided::Spread;
 use crate::sumsq::{Part, SumSq};
 use core::arch::x86_64::*;
 
@@ -926,6 +929,320 @@ fn batch64(x: &[f64], p: Panel, out: &mut [SumSq], special: &mut [u64]) {
 #[inline(always)]
 fn batch32(x: &[f32], p: Panel, out: &mut [SumSq], special: &mut [u64]) {
     kernel::batch::batch32::<V, F32s, F32sTail, U, CH, M, GROUP>(x, p, out, special)
+}
+
+/// Views with a stride of their own ([`Spread`]): each chunk's elements are loaded straight
+/// into vectors (scalar loads of binary64 / binary32 values, 128-bit loads of complex
+/// binary64 elements, 64-bit loads of complex binary32 elements, combined with inserts; the
+/// binary32 vectors are widened as in [`load_f32`]) and summed by the bodies of the
+/// contiguous shapes.  Hardware gathers (`vgatherqpd` and friends) were measured on Zen 5 to
+/// be about 3x slower than these loads (peer harness, 2026-12-06).  The partial last chunk
+/// is copied with checks ([`StripTail::padded`]) and loaded as a contiguous one.
+mod strips {
+    use super::{load_f32, load_f64, CH, M, U, V};
+    use crate::arch::strip::{Strip, StripSum, StripTail};
+    use crate::kernel::{accumulate32, accumulate64, short32, short64, Load};
+    use crate::sumsq::{Part, SumSq};
+    use core::arch::x86_64::*;
+
+    /// Chunks per kernel call.
+    pub(super) const MB: usize = M;
+    /// Most whole chunks of the one-block path (`m <= MS + 1` steps per accumulator lane,
+    /// within the `SHORT_BLOCKS * M + 1` of the bound in `kernel.rs`).
+    pub(super) const MS: usize = 2 * M;
+
+    /// Loads for real binary64 chunks (64 elements) and their tails.
+    pub(super) struct R64;
+    /// Loads for complex binary64 chunks (32 elements) and their tails.
+    pub(super) struct C64;
+    /// Loads for real binary32 chunks (64 elements) and their tails.
+    pub(super) struct R32;
+    /// Loads for complex binary32 chunks (32 elements) and their tails.
+    pub(super) struct C32;
+    /// The partial-chunk loaders.
+    pub(super) struct Tail;
+
+    /// The 8-byte value at `p` (any alignment), as the bits of a binary64.
+    ///
+    /// # Safety
+    /// `p .. p + 8 bytes` must be readable.
+    #[inline(always)]
+    unsafe fn q(p: *const f32) -> f64 {
+        // SAFETY: readable (the caller's contract); read_unaligned has no alignment need.
+        unsafe { p.cast::<f64>().read_unaligned() }
+    }
+
+    impl Load<V, U> for R64 {
+        type Item<'a> = Strip<'a, f64, CH, 1>;
+        #[inline(always)]
+        fn load(c: &Strip<'_, f64, CH, 1>) -> [V; U] {
+            let (p, st) = (c.ptr(), c.stride());
+            let mut out = [V(zero()); U];
+            for (u, o) in out.iter_mut().enumerate() {
+                // SAFETY: AVX-512F is available.  Element j = 8u + i < 64 = E of the strip
+                // is at p + j st, inside the strip's slice (its invariant); p is a binary64
+                // slice pointer, so every such address is aligned for f64.
+                *o = V(unsafe {
+                    let b = p.add(8 * u * st);
+                    _mm512_setr_pd(
+                        *b,
+                        *b.add(st),
+                        *b.add(2 * st),
+                        *b.add(3 * st),
+                        *b.add(4 * st),
+                        *b.add(5 * st),
+                        *b.add(6 * st),
+                        *b.add(7 * st),
+                    )
+                });
+            }
+            out
+        }
+    }
+
+    impl Load<V, U> for C64 {
+        type Item<'a> = Strip<'a, f64, { CH / 2 }, 2>;
+        #[inline(always)]
+        fn load(c: &Strip<'_, f64, { CH / 2 }, 2>) -> [V; U] {
+            let (p, st) = (c.ptr(), c.stride());
+            let mut out = [V(zero()); U];
+            for (u, o) in out.iter_mut().enumerate() {
+                // SAFETY: AVX-512F is available.  Element j = 4u + i < 32 = E is the two
+                // values at p + j st, inside the strip's slice (its invariant with P = 2);
+                // the 128-bit loads are unaligned loads.
+                *o = V(unsafe {
+                    let b = p.add(4 * u * st);
+                    let lo = _mm256_loadu2_m128d(b.add(st), b);
+                    let hi = _mm256_loadu2_m128d(b.add(3 * st), b.add(2 * st));
+                    _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(lo), hi)
+                });
+            }
+            out
+        }
+    }
+
+    impl Load<V, U> for R32 {
+        type Item<'a> = Strip<'a, f32, CH, 1>;
+        #[inline(always)]
+        fn load(c: &Strip<'_, f32, CH, 1>) -> [V; U] {
+            let (p, st) = (c.ptr(), c.stride());
+            let mut out = [V(zero()); U];
+            for (u, o) in out.iter_mut().enumerate() {
+                // SAFETY: AVX-512F is available.  Element j = 8u + i < 64 = E is at
+                // p + j st, inside the strip's slice, aligned for f32.
+                *o = V(unsafe {
+                    let b = p.add(8 * u * st);
+                    _mm512_cvtps_pd(_mm256_setr_ps(
+                        *b,
+                        *b.add(st),
+                        *b.add(2 * st),
+                        *b.add(3 * st),
+                        *b.add(4 * st),
+                        *b.add(5 * st),
+                        *b.add(6 * st),
+                        *b.add(7 * st),
+                    ))
+                });
+            }
+            out
+        }
+    }
+
+    impl Load<V, U> for C32 {
+        type Item<'a> = Strip<'a, f32, { CH / 2 }, 2>;
+        #[inline(always)]
+        fn load(c: &Strip<'_, f32, { CH / 2 }, 2>) -> [V; U] {
+            let (p, st) = (c.ptr(), c.stride());
+            let mut out = [V(zero()); U];
+            for (u, o) in out.iter_mut().enumerate() {
+                // SAFETY: AVX-512F is available.  Element j = 4u + i < 32 = E is the two
+                // binary32 values (8 bytes) at p + j st, inside the strip's slice; `q`
+                // reads them unaligned.  Their bits in a binary64 lane are the two binary32
+                // values in memory order (little endian), widened as in `load_f32`.
+                *o = V(unsafe {
+                    let b = p.add(4 * u * st);
+                    let w = _mm256_setr_pd(q(b), q(b.add(st)), q(b.add(2 * st)), q(b.add(3 * st)));
+                    _mm512_cvtps_pd(_mm256_castpd_ps(w))
+                });
+            }
+            out
+        }
+    }
+
+    /// A zero vector.
+    #[inline(always)]
+    fn zero() -> __m512d {
+        // SAFETY: AVX-512F is available.
+        unsafe { _mm512_setzero_pd() }
+    }
+
+    /// A partial-chunk loader: the checked, zero-padded copy loaded as a contiguous chunk.
+    macro_rules! tail {
+        ($main:ident, $t:ty, $p:literal, $load:path) => {
+            impl Load<V, U> for $main {
+                type Item<'a> = StripTail<'a, $t, $p>;
+                #[inline(always)]
+                fn load(t: &StripTail<'_, $t, $p>) -> [V; U] {
+                    $load(&t.padded::<CH>())
+                }
+            }
+        };
+    }
+    tail!(Tail, f64, 1, load_f64);
+    /// Complex binary64 partial chunks.
+    pub(super) struct Tail2;
+    tail!(Tail2, f64, 2, load_f64);
+    /// Real binary32 partial chunks.
+    pub(super) struct Tail32;
+    tail!(Tail32, f32, 1, load_f32);
+    /// Complex binary32 partial chunks.
+    pub(super) struct Tail32c;
+    tail!(Tail32c, f32, 2, load_f32);
+
+    impl StripSum<f64, CH, 1> for R64 {
+        #[inline(always)]
+        fn sum(
+            c: &[Strip<'_, f64, CH, 1>],
+            t: Option<StripTail<'_, f64, 1>>,
+            s: &mut SumSq,
+        ) -> bool {
+            accumulate64::<V, R64, Tail, U, M>(c, t, s)
+        }
+        #[inline(always)]
+        fn short(
+            c: &[Strip<'_, f64, CH, 1>],
+            t: Option<StripTail<'_, f64, 1>>,
+            n_c: usize,
+        ) -> Option<Part> {
+            short64::<V, R64, Tail, U, false>(c, t, n_c)
+        }
+    }
+    impl StripSum<f64, { CH / 2 }, 2> for C64 {
+        #[inline(always)]
+        fn sum(
+            c: &[Strip<'_, f64, { CH / 2 }, 2>],
+            t: Option<StripTail<'_, f64, 2>>,
+            s: &mut SumSq,
+        ) -> bool {
+            accumulate64::<V, C64, Tail2, U, M>(c, t, s)
+        }
+        #[inline(always)]
+        fn short(
+            c: &[Strip<'_, f64, { CH / 2 }, 2>],
+            t: Option<StripTail<'_, f64, 2>>,
+            n_c: usize,
+        ) -> Option<Part> {
+            short64::<V, C64, Tail2, U, false>(c, t, n_c)
+        }
+    }
+    impl StripSum<f32, CH, 1> for R32 {
+        #[inline(always)]
+        fn sum(
+            c: &[Strip<'_, f32, CH, 1>],
+            t: Option<StripTail<'_, f32, 1>>,
+            s: &mut SumSq,
+        ) -> bool {
+            accumulate32::<V, R32, Tail32, U, M>(c, t, s)
+        }
+        #[inline(always)]
+        fn short(
+            c: &[Strip<'_, f32, CH, 1>],
+            t: Option<StripTail<'_, f32, 1>>,
+            _n_c: usize,
+        ) -> Option<Part> {
+            short32::<V, R32, Tail32, U>(c, t)
+        }
+    }
+    impl StripSum<f32, { CH / 2 }, 2> for C32 {
+        #[inline(always)]
+        fn sum(
+            c: &[Strip<'_, f32, { CH / 2 }, 2>],
+            t: Option<StripTail<'_, f32, 2>>,
+            s: &mut SumSq,
+        ) -> bool {
+            accumulate32::<V, C32, Tail32c, U, M>(c, t, s)
+        }
+        #[inline(always)]
+        fn short(
+            c: &[Strip<'_, f32, { CH / 2 }, 2>],
+            t: Option<StripTail<'_, f32, 2>>,
+            _n_c: usize,
+        ) -> Option<Part> {
+            short32::<V, C32, Tail32c, U>(c, t)
+        }
+    }
+}
+
+/// The portable copy of a [`Spread`] summed by this ISA's `f64s` / `f32s` (not reached:
+/// the fallback of [`spread_strips`] for a view that fails its invariant).
+struct Copies;
+
+impl Gathered<f64> for Copies {
+    #[inline(always)]
+    fn fill(x: &Spread<'_, f64>, first: usize, count: usize, buf: &mut GatherBuf<f64>) -> usize {
+        x.copy_to(first, count, &mut buf.0)
+    }
+    #[inline(always)]
+    fn add(x: &[f64], s: &mut SumSq) -> bool {
+        f64s(x, s)
+    }
+}
+
+impl Gathered<f32> for Copies {
+    #[inline(always)]
+    fn fill(x: &Spread<'_, f32>, first: usize, count: usize, buf: &mut GatherBuf<f32>) -> usize {
+        x.copy_to(first, count, &mut buf.0)
+    }
+    #[inline(always)]
+    fn add(x: &[f32], s: &mut SumSq) -> bool {
+        f32s(x, s)
+    }
+}
+
+#[inline(always)]
+fn spread64(x: Spread<'_, f64>, s: &mut SumSq) -> bool {
+    let r = if x.parts() == 1 {
+        spread_strips::<f64, strips::R64, CH, 1, { strips::MB }>(&x, s)
+    } else {
+        spread_strips::<f64, strips::C64, { CH / 2 }, 2, { strips::MB }>(&x, s)
+    };
+    match r {
+        Some(special) => special,
+        None => spread_add::<f64, Copies>(&x, s),
+    }
+}
+
+/// The one-block path of a short `spread64` view.
+#[inline(always)]
+fn short_spread64(x: Spread<'_, f64>) -> Option<Part> {
+    if x.parts() == 1 {
+        spread_short::<f64, strips::R64, CH, 1, { strips::MS }>(&x)
+    } else {
+        spread_short::<f64, strips::C64, { CH / 2 }, 2, { strips::MS }>(&x)
+    }
+}
+
+/// The one-block path of a short `spread32` view.
+#[inline(always)]
+fn short_spread32(x: Spread<'_, f32>) -> Option<Part> {
+    if x.parts() == 1 {
+        spread_short::<f32, strips::R32, CH, 1, { strips::MS }>(&x)
+    } else {
+        spread_short::<f32, strips::C32, { CH / 2 }, 2, { strips::MS }>(&x)
+    }
+}
+
+#[inline(always)]
+fn spread32(x: Spread<'_, f32>, s: &mut SumSq) -> bool {
+    let r = if x.parts() == 1 {
+        spread_strips::<f32, strips::R32, CH, 1, { strips::MB }>(&x, s)
+    } else {
+        spread_strips::<f32, strips::C32, { CH / 2 }, 2, { strips::MB }>(&x, s)
+    };
+    match r {
+        Some(special) => special,
+        None => spread_add::<f32, Copies>(&x, s),
+    }
 }
 
 crate::arch::kernel_table!("avx512f,avx512vl");
