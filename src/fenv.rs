@@ -47,8 +47,10 @@
 //! arithmetic, and every intermediate is then a normal number far from overflow.  When the
 //! caller's control bits are the library's ([`with_env_express`]), that path runs in the
 //! caller's word unchanged, and the word is written back only if the caller's inexact flag
-//! was clear (x86_64: one `stmxcsr` instead of `stmxcsr` + `ldmxcsr`, and the write is the
-//! costlier of the two on a short call: measured on Zen 5, 2026-12-06).  The flags after the
+//! was clear (x86_64: one `stmxcsr` instead of `stmxcsr` + `ldmxcsr`; the write costs about
+//! 1 ns per short call on Zen 5, the read, which waits for every earlier floating-point
+//! instruction, about 3 ns and cannot be avoided: measured 2026-12-06, `docs/PERFORMANCE.md`,
+//! "Issue 11").  The flags after the
 //! call are then exactly the caller's, as on every other path.  If the express path does not
 //! apply (out of range, undecided: `None`), the ordinary path runs under the same guard and
 //! the caller's word is put back as always.
