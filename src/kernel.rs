@@ -235,6 +235,27 @@ pub(crate) trait Lanes: Arith {
     fn all_lt(self, o: Self) -> bool;
     /// True when some lane is NaN.
     fn any_nan(self) -> bool;
+    /// The lane tree of [`express64`]: `(hi, lo)` where `hi` is the lanes of `p` added by
+    /// TwoSum pairwise, lane `i` with lane `i + w` for `w = N/2, N/4, ..., 1`, and `lo` the
+    /// lanes of `e` added in the same tree, each sum plus the tail of its TwoSum
+    /// (`lo_i = (lo_i + lo_{i+w}) + t_i`).  The ISAs override it with register halving (the
+    /// same operations in the same order).
+    #[inline(always)]
+    fn fold_two_sum(p: Self, e: Self) -> (f64, f64) {
+        let (mut a, mut b) = ([0.0; MAX_LANES], [0.0; MAX_LANES]);
+        p.to_arr(&mut a);
+        e.to_arr(&mut b);
+        let mut w = Self::N;
+        while w > 1 {
+            w /= 2;
+            for i in 0..w {
+                let (s, t) = crate::sumsq::two_sum(a[i], a[i + w]);
+                a[i] = s;
+                b[i] = (b[i] + b[i + w]) + t;
+            }
+        }
+        (a[0], b[0])
+    }
     /// True when every lane is `+-0` or has a magnitude in `[lo, hi]` (both positive
     /// normal numbers), decided on the bits with integer operations, so that the test raises
     /// no floating-point flag whatever the lanes hold (NaN, subnormal: see [`express64`]).
@@ -996,23 +1017,12 @@ pub(crate) fn express64<V: Lanes, const K: usize>(xs: [V; K]) -> Option<Part> {
             e[k] = e[k].add(e[k + w]).add(t);
         }
     }
-    let (mut a, mut b) = ([0.0; MAX_LANES], [0.0; MAX_LANES]);
-    p[0].to_arr(&mut a);
-    e[0].to_arr(&mut b);
-    let mut w = V::N;
-    while w > 1 {
-        w /= 2;
-        for i in 0..w {
-            let (s, t) = crate::sumsq::two_sum(a[i], a[i + w]);
-            a[i] = s;
-            b[i] = (b[i] + b[i + w]) + t;
-        }
-    }
+    let (hi, lo) = V::fold_two_sum(p[0], e[0]);
     let n = (V::N * K) as f64;
     Some(Part {
-        hi: a[0],
-        lo: b[0],
-        err: 2.2 * n * n * pow2(-106) * a[0],
+        hi,
+        lo,
+        err: 2.2 * n * n * pow2(-106) * hi,
     })
 }
 

@@ -153,6 +153,11 @@ impl Lanes for V {
         unsafe { _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_UNORD_Q>(self.0, self.0)) != 0 }
     }
     #[inline(always)]
+    fn fold_two_sum(p: Self, e: Self) -> (f64, f64) {
+        // SAFETY: AVX is available (see the type's documentation).
+        unsafe { super::fold128(p.0, e.0) }
+    }
+    #[inline(always)]
     fn all_clean(self, lo: f64, hi: f64) -> bool {
         // Magnitude bits `b` (below 2^63, so signed 64-bit compares order them): a lane is
         // clean when `b == 0` or `lo - 1 < b < hi + 1`.

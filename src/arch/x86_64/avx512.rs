@@ -138,6 +138,24 @@ impl Lanes for V {
         unsafe { _mm512_cmp_pd_mask::<_CMP_UNORD_Q>(self.0, self.0) != 0 }
     }
     #[inline(always)]
+    fn fold_two_sum(p: Self, e: Self) -> (f64, f64) {
+        // SAFETY: AVX-512F is available (see the type's documentation); AVX and SSE2 with it.
+        unsafe {
+            let (s4, t4) = super::two_sum256(
+                _mm512_castpd512_pd256(p.0),
+                _mm512_extractf64x4_pd::<1>(p.0),
+            );
+            let e4 = _mm256_add_pd(
+                _mm256_add_pd(
+                    _mm512_castpd512_pd256(e.0),
+                    _mm512_extractf64x4_pd::<1>(e.0),
+                ),
+                t4,
+            );
+            super::fold128(s4, e4)
+        }
+    }
+    #[inline(always)]
     fn all_clean(self, lo: f64, hi: f64) -> bool {
         // Magnitude bits `b`; a lane is clean when `b == 0` or `b - lo <= hi - lo` (unsigned:
         // below `lo` wraps around to a huge value).
