@@ -517,8 +517,24 @@ fn round32(hi: f64, lo: f64, err: f64) -> Option<f64> {
 }
 
 /// The test of [`round32`] alone (`None` outside `[2^-200, 2^200]` or when the bound does
-/// not decide).  Every operation is on normal numbers far from overflow (`y` in
-/// `[2^-100, 2^100]`), which the express path relies on (`kernel::express32`).
+/// not decide), done on the bits of the binary64 root so that it follows the square root by
+/// a few integer instructions.  Every floating-point operation is on normal numbers far from
+/// overflow (`y` in `[2^-100, 2^100]`), which the express path relies on
+/// (`kernel::express32`).
+///
+/// Proof.  With `s = RN(hi + lo)` the exact sum `S` is within `E = err + u s` of `s`, and
+/// `E / s <= 2^-40` wherever this decides (below).  `z = sqrt(S)` is within
+/// `E / (2 sqrt(s)) (1 + 2^-39)` of `sqrt(s)`, and `y = RN(sqrt(s))` within `U / 2` of
+/// `sqrt(s)`, where `U = ulp(y) = 2^(e - 52)` for `y` in `[2^e, 2^(e+1))`.  Since
+/// `2 sqrt(s) U >= 2^(2e - 51) (1 - 2^-53)` and `2^(2e) < 4 s (1 + 2^-52)`, the distance
+/// `|z - y|` is below `D = (err / s) 2^53.01 + 1.51` units `U`.  With `b(v)` the biased
+/// exponent, `err / s < 2^(b(err) - b(s) + 1)`, so `D < 2^k + 2` for
+/// `k = b(err) - b(s) + 55` (a zero or subnormal `err` only lowers `k`).  The binary32
+/// midpoints of `y`'s binade are the points whose 29 low significand bits are `2^28`: with
+/// `m` those bits of `y`, the nearest midpoint in the binade is `|m - 2^28|` units away, and
+/// those of the neighbouring binades at least `2^27` units.  So when `k <= 26` and
+/// `|m - 2^28| >= 2^k + 2`, no midpoint lies between `y` and `z` (nor on `z`):
+/// `RN_32(z) = RN_32(y)`, which is returned.  (For `k <= 26` also `E / s <= 2^-40`.)
 #[inline(always)]
 fn round32_fast(hi: f64, lo: f64, err: f64) -> Option<f64> {
     let s = hi + lo;
@@ -526,23 +542,14 @@ fn round32_fast(hi: f64, lo: f64, err: f64) -> Option<f64> {
         return None;
     }
     let y = s.sqrt();
-    // r: a normal binary32 number (y in [2^-100, 2^100]); y - r is exact (Sterbenz).
-    let r = f64::from(y as f32);
-    let ulp = f64::from_bits(r.to_bits() & EXP_MASK) * pow2(-23);
-    let below = if r.to_bits() & MANT_MASK == 0 {
-        0.25 * ulp
-    } else {
-        0.5 * ulp
-    };
-    let e = y - r;
-    // |S - s| <= err + u s = E; |sqrt(S) - sqrt(s)| <= E / sqrt(s) <= E (1 + u) / y and
-    // |sqrt(s) - y| <= u y: the root lies within ez = E (1 + u) / y + u y of y.  Accept when
-    // e + ez < ulp/2 and e - ez > -below, multiplied by y > 0 (no division): the factors
-    // 1.01, 2^-52 (for u) and (1 - 2^-50) cover the roundings of this test.
-    let big_e = err * (1.0 + pow2(-50)) + s * pow2(-52);
-    let rhs = big_e * 1.01 + y * y * pow2(-52);
-    let keep = 1.0 - pow2(-50);
-    ((0.5 * ulp - e) * y * keep > rhs && (e + below) * y * keep > rhs).then_some(r)
+    let k = (err.to_bits() >> 52) as i64 - (s.to_bits() >> 52) as i64 + 55;
+    if k > 26 {
+        return None;
+    }
+    // |m - 2^28| > margin, i.e. >= 2^k + 2 (>= 2 when k < 0).
+    let margin = if k < 0 { 1 } else { (1i64 << k) + 1 };
+    let m = (y.to_bits() & ((1 << 29) - 1)) as i64;
+    ((m - (1 << 28)).abs() > margin).then(|| f64::from(y as f32))
 }
 
 // ---------------------------------------------------------------------------------------
