@@ -91,10 +91,10 @@
 //! Widening binary32 data costs one `vcvtps2pd` per 8 components (AVX-512) or 4 components
 //! (AVX2), which runs about once per cycle on Zen 5 and was the saturated unit of the
 //! binary32 paths.  For contiguous binary32 vectors of `NATIVE32_MIN ..= SHORT32_MAX`
-//! components (each ISA measures its own `NATIVE32_MIN`: 4096 for AVX-512, 1024 for AVX2) the x86_64 paths
-//! run the same error-free steps *in binary32 lanes*: `N` lanes per vector (AVX-512
-//! `N = 16`, AVX2 `N = 8`), `U` accumulators (AVX-512 `U = 8`, AVX2 `U = 4`; any `U <= 8`
-//! below), `p = 24`, `u32 = 2^-24`, in sub-blocks of `m <= 64` steps per accumulator lane:
+//! components (each ISA measures its own `NATIVE32_MIN`: 4096 for AVX-512, 1024 for AVX2)
+//! the x86_64 paths run the same error-free steps *in binary32 lanes*: `N` lanes per vector
+//! (AVX-512 `N = 16`, AVX2 `N = 8`), `U` accumulators (AVX-512 `U = 8`, AVX2 `U = 4`; any
+//! `U <= 8` below), `p = 24`, `u32 = 2^-24`, in sub-blocks of `m <= 64` steps per accumulator lane:
 //!
 //! 1. **Offset.**  `a` = largest magnitude of the first 128 components,
 //!    `sigma = 2^(floor(log2(U m a^2)) + 1) > U m a^2`, used only if
@@ -115,9 +115,9 @@
 //!    binary32 (covered by [`eft_bound`], which allows up to 8 accumulators).  Both are widened
 //!    exactly and added lane-wise into binary64 sums `D` (two vectors of `N / 2` binary64
 //!    lanes each) and `L64`.  `D` is exact: a lane sees at most `SHORT32_MAX / (N U) <= 2^13`
-//!    steps (`N U >= 32`), so `k <= 2^13` sub-blocks, and every lane of `D` is a multiple of `g` below
-//!    `2k sigma`, and so are the `N` lanes' horizontal sum (below `2^14 N sigma <= 2^18 sigma`)
-//!    and its partial sums, all below `2^53 g = 2^30 sigma`.
+//!    steps (`N U >= 32`), so `k <= 2^13` sub-blocks, and every lane of `D` is a multiple
+//!    of `g` below `2k sigma`, and so are the `N` lanes' horizontal sum (below
+//!    `2^14 N sigma <= 2^18 sigma`) and its partial sums, all below `2^53 g = 2^30 sigma`.
 //! 4. **Bound** ([`native32_bound`]).  With `k` sub-blocks: `k` times [`eft_bound`] of `N U`
 //!    binary32 lanes of `m` steps for the binary32 work, plus the binary64 additions of
 //!    `L64`.  Per binary32 lane and sub-block `|sum_u L_u| <= B = 1.02 U m 2^-23 sigma`
