@@ -109,10 +109,10 @@ pub(crate) const SIGMA_MAX: f64 = pow2(960);
 /// only to keep the fallback rare).
 pub(crate) const ACCEPT_LOW: f64 = pow2(-20);
 
-/// Smallest offset `sigma` of the native binary32 lanes (AVX-512 `short32_native`, see
+/// Smallest offset `sigma` of the native binary32 lanes (`short32_native`, see
 /// `kernel.rs`, "Native binary32 lanes"): above the `2^-100.8` that the step's bound
 /// (`kernel::lane_step` with `p = 24`) needs, and the grid `2^-23 sigma >= 2^-123` of
-/// `[sigma, 2 sigma)` is normal in binary32.  (Used by the x86_64 AVX-512 path only.)
+/// `[sigma, 2 sigma)` is normal in binary32.  (Used by the x86_64 AVX-512 and AVX2 paths.)
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) const SIGMA32_MIN: f64 = pow2(-100);
 /// Largest offset of the native binary32 lanes: every accepted lane value `T < 3 sigma`

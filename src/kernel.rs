@@ -86,39 +86,55 @@
 //! rounding (a state of binary32 data finished in binary64 therefore usually cannot decide,
 //! and asks for the exact state).
 //!
-//! # Native binary32 lanes (AVX-512 `short32_native`)
+//! # Native binary32 lanes (AVX-512 and AVX2 `short32_native`)
 //!
-//! Widening binary32 data costs one `vcvtps2pd` per 8 components, which runs about once per
-//! cycle on Zen 5 and was the saturated unit of the binary32 paths.  For contiguous binary32
-//! vectors of `4096 ..= SHORT32_MAX` components the AVX-512 path runs the same error-free
-//! steps *in binary32 lanes* (16 per vector, `U = 8` accumulators, `p = 24`,
-//! `u32 = 2^-24`), in sub-blocks of `m <= 64` steps per accumulator lane:
+//! Widening binary32 data costs one `vcvtps2pd` per 8 components (AVX-512) or 4 components
+//! (AVX2), which runs about once per cycle on Zen 5 and was the saturated unit of the
+//! binary32 paths.  For contiguous binary32 vectors of `NATIVE32_MIN ..= SHORT32_MAX`
+//! components (each ISA measures its own `NATIVE32_MIN`: 4096 for AVX-512, 1024 for AVX2)
+//! the x86_64 paths run the same error-free steps *in binary32 lanes*: `N` lanes per vector
+//! (AVX-512 `N = 16`, AVX2 `N = 8`), `U` accumulators (AVX-512 `U = 8`, AVX2 `U = 4`; any
+//! `U <= 8` below), `p = 24`, `u32 = 2^-24`, in sub-blocks of `m <= 64` steps per accumulator lane:
 //!
-//! 1. **Offset.**  `a` = largest magnitude of the first chunk (128 components),
+//! 1. **Offset.**  `a` = largest magnitude of the first 128 components,
 //!    `sigma = 2^(floor(log2(U m a^2)) + 1) > U m a^2`, used only if
 //!    `SIGMA32_MIN = 2^-100 <= sigma <= SIGMA32_MAX = 2^120` (`consts.rs`; other data take
 //!    the widening path).  No scaling is needed: the squares only occur inside FMAs, which
 //!    are exact before their one rounding, and every `T` is a normal binary32 number
-//!    in `[2^-100, 2^122)`.
+//!    in `[2^-100, 2^122)`.  (The offset is a prediction; nothing below depends on it
+//!    beyond its range: a wrong one is caught by the verification.)
 //! 2. **Steps.**  Per accumulator lane `T = sigma`, `L = 0`; per element the same
 //!    [`lane_step`] in binary32 (`p = 24`, `g = 2^-23 sigma`): while `T < 3 sigma` its bound
-//!    holds with `sigma >= SIGMA32_MIN`.
+//!    holds with `sigma >= SIGMA32_MIN` (neither depends on `N` or `U`).
 //! 3. **Verification and folding** (per sub-block).  `S = sum_u (T_u - sigma)` per lane,
 //!    pairwise in binary32, and the sub-block is accepted only if every lane has `S < 2 sigma`.
 //!    This holds iff the exact `S` is below `2 sigma`: then every `T_u - sigma` and every
 //!    partial sum is a multiple of `g` below `2^24 g`, hence exact (and every `T_u < 3 sigma`,
 //!    the condition of step 2); if the exact `S` is at least `2 sigma`, monotone rounding keeps
 //!    the computed one there; a NaN fails the comparison.  `sum_u L_u` is also pairwise in
-//!    binary32 (covered by [`eft_bound`]).  Both are widened exactly and added lane-wise into
-//!    binary64 sums `D` (exact: multiples of `g` below `2^30 sigma`) and `L64`.
-//! 4. **Bound.**  With `k` sub-blocks: `k` times [`eft_bound`] of `16 U` binary32 lanes of
-//!    `m` steps for the binary32 work, plus `16 * 4.2 m k (k + 9) 2^-76 sigma` for the binary64 additions of
-//!    `L64` and its horizontal sum (each of the `k` additions and the 4 levels of the
-//!    horizontal sum cost `u` of partial sums bounded by `8.2 m 2^-23 sigma` per
-//!    sub-block).  The horizontal sum of `D` is exact.  For the data of the peer benchmark
-//!    (normal values, `m = 64`) this is about `2^-30` of the sum of squares, below the
-//!    `2^-25` spacing that rounding to binary32 must resolve; the rounding test decides, and
-//!    a rejected or undecided vector takes the widening path (same result).
+//!    binary32 (covered by [`eft_bound`], which allows up to 8 accumulators).  Both are widened
+//!    exactly and added lane-wise into binary64 sums `D` (two vectors of `N / 2` binary64
+//!    lanes each) and `L64`.  `D` is exact: a lane sees at most `SHORT32_MAX / (N U) <= 2^13`
+//!    steps (`N U >= 32`), so `k <= 2^13` sub-blocks, and every lane of `D` is a multiple
+//!    of `g` below `2k sigma`, and so are the `N` lanes' horizontal sum (below
+//!    `2^14 N sigma <= 2^18 sigma`) and its partial sums, all below `2^53 g = 2^30 sigma`.
+//! 4. **Bound** ([`native32_bound`]).  With `k` sub-blocks: `k` times [`eft_bound`] of `N U`
+//!    binary32 lanes of `m` steps for the binary32 work, plus the binary64 additions of
+//!    `L64`.  Per binary32 lane and sub-block `|sum_u L_u| <= B = 1.02 U m 2^-23 sigma`
+//!    (`|L_u| <= 1.01 m g` by [`lane_step`], and the binary32 pairwise rounding); after `j`
+//!    sub-blocks a lane of `L64` is at most `j B (1 + 2^-50)`, so its `j`-th addition costs at
+//!    most `2^-53 j B (1 + 2^-50)`: `2^-54 k (k + 1) B` over the `k` additions, per lane.
+//!    The horizontal sum of the `N` widened lanes (one vector addition, then `log2 N - 1`
+//!    levels inside the vector: `log2 N` levels in all) costs `2^-53` per level of at most
+//!    the sum of all `|L64|` lanes, `N k B (1 + 2^-50)`.  Together
+//!    `N B 2^-54 k (k + 1 + 2 log2 N) (1 + 2^-50)`, which `native32_bound` evaluates as
+//!    `N 0.525 U m k (k + 1 + 2 log2 N) 2^-76 sigma` (the factor `0.525 > 0.51` also covers
+//!    the few roundings of evaluating the bound itself).  The horizontal sum of `D` is
+//!    exact (step 3).  For normal data (`m = 64`) this is about `2^-30` of the sum of squares
+//!    for both ISAs, below the `2^-25` spacing that rounding to binary32 must resolve; a
+//!    bound above `2^-28` of the sum returns `None` (a start much larger than the rest:
+//!    rounding would often be undecided), and the rounding test decides; a rejected or
+//!    undecided vector takes the widening path (same result).
 //!
 //! # Short vectors ([`small64`], [`small32`], [`short64`], [`short32`])
 //!
@@ -180,16 +196,17 @@ pub(crate) const SMALL_MAX: usize = 32;
 pub(crate) const SHORT_MAX: usize = 1 << 16;
 
 /// Largest contiguous binary32 length for which the dispatcher asks an ISA for its short
-/// path: the native binary32 lanes of AVX-512 (`short32_native`) take vectors up to this
-/// length (1 MiB, L2-resident on the machines measured); the other ISAs return `None` above
-/// `SHORT_MAX`.
+/// path: the native binary32 lanes of AVX-512 and AVX2 (`short32_native`) take vectors up
+/// to this length (1 MiB, L2-resident on the machines measured); the widening one-block
+/// paths of every ISA return `None` beyond their `SHORT_BLOCKS` blocks.
 pub(crate) const SHORT32_MAX: usize = 1 << 18;
 
 /// At most this many blocks' worth of chunks go through the one-block paths.
 pub(crate) const SHORT_BLOCKS: usize = 16;
 
 /// The lane operations of the error-free step ([`lane_step`]), for lanes of any precision
-/// (binary64 lanes of every ISA, and the binary32 lanes of AVX-512's native path).
+/// (binary64 lanes of every ISA, and the binary32 lanes of the AVX-512 and AVX2 native
+/// paths).
 pub(crate) trait Arith: Copy {
     /// `self + o`.
     fn add(self, o: Self) -> Self;
@@ -682,6 +699,20 @@ fn has_nan<V: Lanes, L: Load<V, U>, const U: usize>(blk: &[L::Item<'_>]) -> bool
 pub(crate) fn eft_bound(lanes: usize, m: usize, sigma: f64, p: i32) -> f64 {
     let m = m as f64;
     lanes as f64 * (0.51 * m * m + 5.0 * m) * pow2(1 - 2 * p) * sigma
+}
+
+/// The bound of the native binary32 lanes (module documentation, "Native binary32 lanes",
+/// step 4): `k` sub-blocks of at most `m` steps in `n` binary32 lanes per vector (`n` a
+/// power of two) and `u` accumulators (`u <= 8`) with offset `sigma`:
+/// `k` times [`eft_bound`] of `n u` binary32 lanes, plus
+/// `n * 0.525 u m k (k + 1 + 2 log2 n) 2^-76 sigma` for the binary64 additions.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+#[inline(always)]
+pub(crate) fn native32_bound(n: usize, u: usize, m: usize, k: usize, sigma: f64) -> f64 {
+    let (nf, uf, mf, kf) = (n as f64, u as f64, m as f64, k as f64);
+    let levels = f64::from(n.trailing_zeros());
+    kf * eft_bound(n * u, m, sigma, 24)
+        + nf * 0.525 * uf * mf * kf * (kf + 1.0 + 2.0 * levels) * pow2(-76) * sigma
 }
 
 /// The bound of a horizontal sum of the `lanes` error sums `L` of [`eft_bound`]'s

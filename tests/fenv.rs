@@ -276,6 +276,50 @@ fn snrm2_families_every_env_isa() {
     }
 }
 
+/// Long contiguous binary32 vectors whose norm is a binary32 midpoint `2^s (1 + 2^-24)`
+/// (and just below and above it), at lengths and scales that reach the native binary32 lanes
+/// of the x86_64 paths (AVX2 from 1024 components, AVX-512 from 4096), their offset range
+/// edges (`2^-100 ..= 2^120`: scales near underflow and overflow, inside and outside), and
+/// the directed rounding modes (the one-block sum rounded upward or downward): every ISA,
+/// environment and the complex view of the same data, against the exact oracle.
+#[test]
+fn native32_ties_every_env_isa() {
+    let envs = envs();
+    for k in [5u32, 6, 8] {
+        // 4^k values 2^-k: squares summing to exactly 1.
+        let base = 1usize << (2 * k);
+        for (j, third) in [0.0f64, 1.0, 1.0 + 2f64.powi(-10)].into_iter().enumerate() {
+            for s in [-60i32, -45, 0, 55, 60, 62] {
+                let sc = 2f64.powi(s);
+                let mut xs = vec![(2f64.powi(-(k as i32)) * sc) as f32; base];
+                // 2 (2^-12)^2 + (2^-24 third)^2 = 2^-23 + 2^-48 third^2: a sum of
+                // (1 + 2^-24)^2 for third = 1 (a tie), below or above it otherwise.
+                let extra = [2f64.powi(-12), -2f64.powi(-12), 2f64.powi(-24) * third];
+                for (i, e) in extra.into_iter().enumerate() {
+                    xs.insert([base / 3, base / 2, base + i][i], (e * sc) as f32);
+                }
+                let n = xs.len();
+                let wide: Vec<f64> = xs.iter().map(|&v| f64::from(v)).collect();
+                let sum = exact_sum(&wide);
+                let v = Strided::new(&xs, n, 1).unwrap();
+                // The same values as a complex vector (a zero pads the odd count).
+                let cx = pairs(&xs, 0.0f32);
+                let vc = Strided::new(&cx, cx.len(), 1).unwrap();
+                for e in &envs {
+                    let want = round_sqrt_mode(&sum, S, e.mode);
+                    for isa in isas() {
+                        let what = || format!("tie{j} k={k} s={s} n={n} {} isa={isa:?}", e.name);
+                        let got = run(e.raw, &what, || nrm2_with_isa(&v, isa).unwrap());
+                        check(f64::from(got), want, &what);
+                        let got = run(e.raw, &what, || nrm2_with_isa(&vc, isa).unwrap());
+                        check(f64::from(got), want, &|| format!("complex {}", what()));
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn complex_families_every_env_isa() {
     let mut rng = Rng(0x6e76_0003_dead_beef);

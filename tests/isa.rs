@@ -389,13 +389,13 @@ fn safenorm_isa_forces_the_path() {
 #[test]
 fn native_binary32_lanes() {
     // Contiguous binary32 vectors long enough for the native binary32 lanes of AVX-512
-    // (4096 ..= 2^18 components, sub-blocks of 64 steps per lane, offset from the first
-    // chunk): accepted blocks, rejected ones (a later value much larger than the first
+    // (4096 ..= 2^18 components) and AVX2 (1024 ..= 2^18), sub-blocks of 64 steps per lane,
+    // offset from the first 128 components: accepted blocks, rejected ones (a later value much larger than the first
     // chunk's), offsets outside the binary32 range of the path, subnormal data and squares
     // whose remainders underflow, exact sums, and NaN/Inf late in the vector.
     let mut rng = Rng(0x7e57_0032);
     let lens = [
-        4096usize, 4097, 4223, 8192, 8193, 16_449, 65_536, 70_001, 262_144,
+        1024usize, 1025, 2047, 4096, 4097, 4223, 8192, 8193, 16_449, 65_536, 70_001, 262_144,
     ];
     for (k, &n) in lens.iter().enumerate() {
         let kinds: &[u32] = if n > 70_001 {

@@ -758,9 +758,7 @@ fn short32_native<T: Src32>(x: &[T]) -> Option<Part> {
         // Exact: multiples of 2^-23 sigma below 2^30 sigma.
         let hi = _mm512_reduce_add_pd(_mm512_add_pd(d0, d1));
         let lo = _mm512_reduce_add_pd(_mm512_add_pd(l0, l1));
-        let (mf, ns) = (m as f64, nsub as f64);
-        let err = ns * kernel::eft_bound(16 * U, m, sigma, 24)
-            + 16.0 * 4.2 * mf * ns * (ns + 9.0) * pow2(-76) * sigma;
+        let err = kernel::native32_bound(16, U, m, nsub, sigma);
         // The offset comes from the first chunk only: when the rest is much smaller the bound
         // is large relative to the sum.  Above 2^-28 of it (where rounding to binary32 would
         // often be undecided, and a state would carry a loose bound) the widening path runs.
