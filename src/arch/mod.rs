@@ -452,6 +452,50 @@ pub(crate) const GATHER: usize = 2048;
 /// A copy buffer.
 pub(crate) struct GatherBuf<T>(pub(crate) [T; GATHER]);
 
+/// Defines an ISA module's `Copies`: the gather of a [`crate::strided::Spread`] by checked
+/// copies (`Spread::copy_to`), summed by that module's own `f64s` / `f32s` (the portable and
+/// NEON paths' only gather; on x86_64 the fallback of `strip::spread_strips` for a view that
+/// fails its invariant).
+macro_rules! gather_copies {
+    () => {
+        /// Checked copies of a `Spread`, summed by this module's `f64s` / `f32s`.
+        struct Copies;
+
+        impl $crate::arch::Gathered<f64> for Copies {
+            #[inline(always)]
+            fn fill(
+                x: &$crate::strided::Spread<'_, f64>,
+                first: usize,
+                count: usize,
+                buf: &mut $crate::arch::GatherBuf<f64>,
+            ) -> usize {
+                x.copy_to(first, count, &mut buf.0)
+            }
+            #[inline(always)]
+            fn add(x: &[f64], s: &mut $crate::sumsq::SumSq) -> bool {
+                f64s(x, s)
+            }
+        }
+
+        impl $crate::arch::Gathered<f32> for Copies {
+            #[inline(always)]
+            fn fill(
+                x: &$crate::strided::Spread<'_, f32>,
+                first: usize,
+                count: usize,
+                buf: &mut $crate::arch::GatherBuf<f32>,
+            ) -> usize {
+                x.copy_to(first, count, &mut buf.0)
+            }
+            #[inline(always)]
+            fn add(x: &[f32], s: &mut $crate::sumsq::SumSq) -> bool {
+                f32s(x, s)
+            }
+        }
+    };
+}
+pub(crate) use gather_copies;
+
 /// How an ISA copies a [`Spread`] and sums the copied components: a trait with
 /// `#[inline(always)]` methods rather than closures, so that both are compiled inside the
 /// ISA's `#[target_feature]` trampoline (as `kernel::Load`).

@@ -4,7 +4,7 @@
 //! return the correctly rounded norm).
 #![forbid(unsafe_code)]
 
-use super::{padded, spread_add, GatherBuf};
+use super::{padded, spread_add};
 use crate::consts::EXPRESS_MAX;
 use crate::half::{BF16, F16};
 use crate::kernel::batch::Panel;
@@ -258,31 +258,7 @@ macro_rules! small_half {
 small_half!(small_h16, F16, H16s, H16sTail);
 small_half!(small_bf16, BF16, BF16s, BF16sTail);
 
-/// The portable gather of a [`Spread`]: checked copies ([`Spread::copy_to`]) summed by
-/// `f64s` / `f32s`.
-struct Copies;
-
-impl crate::arch::Gathered<f64> for Copies {
-    #[inline(always)]
-    fn fill(x: &Spread<'_, f64>, first: usize, count: usize, buf: &mut GatherBuf<f64>) -> usize {
-        x.copy_to(first, count, &mut buf.0)
-    }
-    #[inline(always)]
-    fn add(x: &[f64], s: &mut SumSq) -> bool {
-        f64s(x, s)
-    }
-}
-
-impl crate::arch::Gathered<f32> for Copies {
-    #[inline(always)]
-    fn fill(x: &Spread<'_, f32>, first: usize, count: usize, buf: &mut GatherBuf<f32>) -> usize {
-        x.copy_to(first, count, &mut buf.0)
-    }
-    #[inline(always)]
-    fn add(x: &[f32], s: &mut SumSq) -> bool {
-        f32s(x, s)
-    }
-}
+crate::arch::gather_copies!();
 
 #[inline(always)]
 fn spread64(x: Spread<'_, f64>, s: &mut SumSq) -> bool {

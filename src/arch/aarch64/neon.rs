@@ -9,7 +9,7 @@
 //! `vcvt_f32_f16` intrinsic needs the `float16x4_t` type, stable only after this crate's
 //! minimum Rust version) or a 16-bit shift (bfloat16), then to binary64 with `fcvtl`.
 
-use super::super::{padded, spread_add, GatherBuf};
+use super::super::{padded, spread_add};
 use crate::consts::EXPRESS_MAX;
 use crate::half::{BF16, F16};
 use crate::kernel::batch::Panel;
@@ -456,31 +456,7 @@ fn batch32(x: &[f32], p: Panel, out: &mut [SumSq], special: &mut [u64]) {
     kernel::batch::batch32::<V, F32s, F32sTail, U, CH, M, GROUP>(x, p, out, special)
 }
 
-/// Views with a stride of their own: NEON has no gather, so the elements are copied
-/// ([`Spread::copy_to`]) into the buffer and summed by `f64s` / `f32s`.
-struct Copies;
-
-impl crate::arch::Gathered<f64> for Copies {
-    #[inline(always)]
-    fn fill(x: &Spread<'_, f64>, first: usize, count: usize, buf: &mut GatherBuf<f64>) -> usize {
-        x.copy_to(first, count, &mut buf.0)
-    }
-    #[inline(always)]
-    fn add(x: &[f64], s: &mut SumSq) -> bool {
-        f64s(x, s)
-    }
-}
-
-impl crate::arch::Gathered<f32> for Copies {
-    #[inline(always)]
-    fn fill(x: &Spread<'_, f32>, first: usize, count: usize, buf: &mut GatherBuf<f32>) -> usize {
-        x.copy_to(first, count, &mut buf.0)
-    }
-    #[inline(always)]
-    fn add(x: &[f32], s: &mut SumSq) -> bool {
-        f32s(x, s)
-    }
-}
+crate::arch::gather_copies!();
 
 #[inline(always)]
 fn spread64(x: Spread<'_, f64>, s: &mut SumSq) -> bool {

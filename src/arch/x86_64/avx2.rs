@@ -10,7 +10,7 @@
 //! (`short32_native`; proof in `kernel.rs`, "Native binary32 lanes").
 
 use crate::arch::strip::{spread_short, spread_strips};
-use crate::arch::{padded, spread_add, GatherBuf, Gathered};
+use crate::arch::{padded, spread_add};
 use crate::consts::{pow2, EXPRESS_MAX, EXP_MASK, SIGMA32_MAX, SIGMA32_MIN};
 use crate::half::{BF16, F16};
 use crate::kernel::batch::Panel;
@@ -1066,31 +1066,7 @@ mod strips {
     }
 }
 
-/// The portable copy of a [`Spread`] summed by this ISA's `f64s` / `f32s` (not reached:
-/// the fallback of [`spread_strips`] for a view that fails its invariant).
-struct Copies;
-
-impl Gathered<f64> for Copies {
-    #[inline(always)]
-    fn fill(x: &Spread<'_, f64>, first: usize, count: usize, buf: &mut GatherBuf<f64>) -> usize {
-        x.copy_to(first, count, &mut buf.0)
-    }
-    #[inline(always)]
-    fn add(x: &[f64], s: &mut SumSq) -> bool {
-        f64s(x, s)
-    }
-}
-
-impl Gathered<f32> for Copies {
-    #[inline(always)]
-    fn fill(x: &Spread<'_, f32>, first: usize, count: usize, buf: &mut GatherBuf<f32>) -> usize {
-        x.copy_to(first, count, &mut buf.0)
-    }
-    #[inline(always)]
-    fn add(x: &[f32], s: &mut SumSq) -> bool {
-        f32s(x, s)
-    }
-}
+crate::arch::gather_copies!();
 
 #[inline(always)]
 fn spread64(x: Spread<'_, f64>, s: &mut SumSq) -> bool {
