@@ -14,18 +14,20 @@
 //! # Rounding a sum known within a bound
 //!
 //! Binary32 results of the short paths ([`round32`]): `s = RN(hi + lo)`, `y = RN(sqrt(s))`,
-//! `r = RN32(y)`.  The exact sum `S` is within `E = err + u s` of `s`, so
-//! `|sqrt(S) - y| <= E (1 + u) / y + u y =: ez`; `r` is returned when `[y - ez, y + ez]`
-//! holds no binary32 rounding boundary, tested without a division as
-//! `(ulp/2 - (y - r)) y > E (1 + u) + u y^2` (and likewise below `r`) with margins for the
-//! test's own roundings.  No Newton step is needed, because `y` already carries 53 bits.
-//! Otherwise (and for `s` outside `[2^-200, 2^200]`) the general rounding below runs.
+//! `r = RN32(y)`.  The exact root lies within `2^k + 2` units `ulp(y)` of `y`, with `k` from
+//! the exponents of the bound and of `s`; `r` is returned when the 29 low significand bits
+//! of `y` are farther than that from `2^28` (no binary32 midpoint between `y` and the exact
+//! root): a test on the bits, proof at `round32_fast`.  No Newton step is needed, because
+//! `y` already carries 53 bits.  Otherwise (and for `s` outside `[2^-200, 2^200]`) the
+//! general rounding below runs.
 //! Binary64 results of the short paths ([`round64`]): `s + t = hi + lo` exactly (FastTwoSum),
 //! `y = RN(sqrt(s))`, `rho = RN((s - y^2) + t)` (the remainder `s - y^2` is exact with an
-//! FMA, or Dekker's product).  `RN(sqrt(S)) = y` iff `-y ulp_b + ulp_b^2/4 < S - y^2 <
-//! y ulp + ulp^2/4` (`ulp_b` the spacing below `y`); with `|S - y^2 - rho| <= err +
-//! u (1 + u) |rho|` this is tested without a division, with margins `2^-50` for the test's own
-//! roundings.  Undecided (or `s` outside `[2^-900, 2^900]`, or `hi < |lo|`): the general
+//! FMA, or Dekker's product).  `RN(sqrt(S))` is `y - ulp`, `y` or `y + ulp`; for a `y` that
+//! is not a power of two it is `y` iff `-y ulp + ulp^2/4 < S - y^2 < y ulp + ulp^2/4`, and
+//! the neighbour on the side `S - y^2` leaves that interval.  With `|S - y^2 - rho| <= err +
+//! u |rho|` this is tested without a division against two thresholds with margins `2^-49`
+//! and `2^-48` for the test's own roundings (proof at `round64_fast`).  Undecided (near a
+//! midpoint, `y` a power of two, `s` outside `[2^-900, 2^900]`, or `hi < |lo|`): the general
 //! rounding below.
 //!
 //! [`finish`] (and the short paths when their test is undecided) take `y = sqrt(hi)`, one Newton correction
@@ -446,9 +448,9 @@ pub(crate) fn max_finite(fmt: Format) -> f64 {
 /// `sqrt(hi + lo)` rounded to binary64, where the sum is known to within `err`; `None`
 /// when the bound does not decide the rounding.  No division: `s = RN(hi + lo)` with its
 /// exact error `t`, `y = RN(sqrt(s))`, and the residual `rho = RN((s - y^2) + t)` decides
-/// whether `sqrt(S)` lies strictly between the midpoints around `y` (module documentation,
-/// "Rounding").  Otherwise (and outside `2^-900 <= s <= 2^900`, or when `hi < |lo|`) the
-/// general rounding.  `FMA`: the caller runs with hardware FMA.
+/// whether the correctly rounded root is `y` or one of its neighbours ([`round64_fast`]).
+/// Otherwise (near a midpoint, `y` a power of two, outside `2^-900 <= s <= 2^900`, or when
+/// `hi < |lo|`) the general rounding.  `FMA`: the caller runs with hardware FMA.
 #[inline(always)]
 fn round64<const FMA: bool>(hi: f64, lo: f64, err: f64) -> Option<f64> {
     round64_fast::<FMA>(hi, lo, err).or_else(|| round_sum::<FMA>(hi, lo, err, F64, Dir::Nearest))

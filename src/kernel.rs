@@ -139,7 +139,8 @@
 //! # Short vectors ([`small64`], [`small32`], [`short64`], [`short32`])
 //!
 //! Up to `SMALL_MAX` contiguous components are loaded as `K` zero-padded vectors.  Binary64:
-//! `P = sum x^2` (plain, one FMA per vector), then if `2^-900 <= P <= 2^900` the offset
+//! up to 16 lanes of clean-range data take [`express64`]'s tree; otherwise `P = sum x^2`
+//! (plain, one FMA per vector), then if `2^-900 <= P <= 2^900` the offset
 //! `sigma = 2^(floor(log2 P) + 2) > 2P`; the error-free steps run over the `K` vectors with
 //! one accumulator; every `d = T - sigma` is below `sigma / 2 (1 + 2^-40)`, so the horizontal
 //! sum of the `d`s is exact (all partial sums are multiples of `g` below `sigma`).  The bound
